@@ -1,0 +1,163 @@
+package dev.salvo.core.checkpoint;
+
+import dev.salvo.core.common.TimeOrderedIds;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Domain service over a {@link CheckpointStore}: linear history per thread, forks with provenance,
+ * rewind and pruning.
+ *
+ * <p>Step and parent are derived from what the store holds at save time, never from a process-local
+ * counter, so they stay right across restarts and across processes sharing one store. Two managers
+ * saving to the same thread at the same instant may both build on the same latest checkpoint; the
+ * store still orders them by sequence and the history then records a branch, which is what happened.
+ */
+public final class CheckpointManager {
+
+    /** Custom-metadata key recording the thread a forked checkpoint was copied from. */
+    public static final String FORKED_FROM_THREAD = "forked_from_thread";
+    /** Custom-metadata key recording the checkpoint a forked checkpoint was copied from. */
+    public static final String FORKED_FROM_CHECKPOINT = "forked_from_checkpoint";
+    /** Default for {@code maxCheckpointsPerThread}, as in cortexai. */
+    public static final int DEFAULT_MAX_CHECKPOINTS_PER_THREAD = 100;
+
+    private final CheckpointStore store;
+    private final Clock clock;
+    private final TimeOrderedIds ids;
+    private final int maxCheckpointsPerThread;
+
+    /**
+     * @param maxCheckpointsPerThread after every save, older checkpoints beyond this many are pruned;
+     *                                0 disables pruning
+     */
+    public CheckpointManager(CheckpointStore store, Clock clock, int maxCheckpointsPerThread) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxCheckpointsPerThread < 0) {
+            throw new IllegalArgumentException("maxCheckpointsPerThread must be 0 (no pruning) or positive");
+        }
+        this.maxCheckpointsPerThread = maxCheckpointsPerThread;
+        this.ids = new TimeOrderedIds(clock);
+    }
+
+    public CheckpointManager(CheckpointStore store, Clock clock) {
+        this(store, clock, DEFAULT_MAX_CHECKPOINTS_PER_THREAD);
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+
+    /** Saves a new checkpoint on top of the thread's latest and returns its metadata as built (sequence 0: the store assigns it). */
+    public CheckpointMetadata save(String threadId, byte[] state) {
+        return save(threadId, state, SaveOptions.none());
+    }
+
+    public CheckpointMetadata save(String threadId, byte[] state, SaveOptions options) {
+        return saveOnTop(threadId, state, options.label(), options.tags(), options.custom());
+    }
+
+    private CheckpointMetadata saveOnTop(String threadId, byte[] state, String label, List<String> tags,
+                                         Map<String, String> custom) {
+        CheckpointIds.requireValidThreadId(threadId);
+        Objects.requireNonNull(state, "state");
+        Optional<CheckpointMetadata> latest = latestMetadata(threadId);
+        CheckpointMetadata metadata = new CheckpointMetadata(
+                ids.nextString(),
+                threadId,
+                clock.instant(),
+                latest.map(CheckpointMetadata::id).orElse(null),
+                latest.map(m -> m.step() + 1).orElse(1L),
+                label,
+                tags,
+                state.length,
+                custom,
+                0);
+        store.save(threadId, metadata, state);
+        if (maxCheckpointsPerThread > 0) {
+            store.prune(threadId, maxCheckpointsPerThread);
+        }
+        return metadata;
+    }
+
+    public Checkpoint load(String threadId, String checkpointId) {
+        return store.load(threadId, checkpointId);
+    }
+
+    public Checkpoint loadLatest(String threadId) {
+        return store.loadLatest(threadId);
+    }
+
+    /** The latest checkpoint's metadata without reading its state. */
+    public Optional<CheckpointMetadata> latestMetadata(String threadId) {
+        List<CheckpointMetadata> newest = store.list(threadId, ListOptions.newest(1));
+        return newest.isEmpty() ? Optional.empty() : Optional.of(newest.getFirst());
+    }
+
+    /** The thread's history, oldest first. */
+    public List<CheckpointMetadata> history(String threadId) {
+        return store.list(threadId);
+    }
+
+    public List<CheckpointMetadata> history(String threadId, ListOptions options) {
+        return store.list(threadId, options);
+    }
+
+    /**
+     * Copies a checkpoint into another thread as that thread's new latest. Label, tags and custom
+     * entries come along; {@value #FORKED_FROM_THREAD} and {@value #FORKED_FROM_CHECKPOINT} record where
+     * it came from. The copy's parent is the target thread's previous latest (none for a new thread).
+     */
+    public CheckpointMetadata fork(String sourceThreadId, String checkpointId, String newThreadId) {
+        CheckpointIds.requireValidThreadId(newThreadId);
+        Checkpoint source = store.load(sourceThreadId, checkpointId);
+        Map<String, String> custom = new HashMap<>(source.metadata().custom());
+        custom.put(FORKED_FROM_THREAD, sourceThreadId);
+        custom.put(FORKED_FROM_CHECKPOINT, checkpointId);
+        CheckpointMetadata m = source.metadata();
+        return saveOnTop(newThreadId, source.state(), m.label(), m.tags(), custom);
+    }
+
+    /**
+     * Makes {@code checkpointId} the thread's latest again by deleting every checkpoint saved after it.
+     *
+     * @return how many checkpoints were deleted
+     * @throws CheckpointException.NotFound if the checkpoint is not in the thread
+     * @throws CheckpointException.ThreadNotFound if the thread has no checkpoints
+     */
+    public int rewind(String threadId, String checkpointId) {
+        if (store.count(threadId) == 0) {
+            throw new CheckpointException.ThreadNotFound(threadId);
+        }
+        // The cursor lookup throws NotFound for an id not in the thread, before anything is deleted.
+        List<CheckpointMetadata> later = store.list(threadId,
+                new ListOptions(null, checkpointId, ListOptions.UNLIMITED, ListOptions.Order.DESCENDING));
+        for (CheckpointMetadata m : later) {
+            store.delete(threadId, m.id());
+        }
+        return later.size();
+    }
+
+    /** Checkpoints carrying the tag, oldest first. */
+    public List<CheckpointMetadata> findByTag(String threadId, String tag) {
+        return store.list(threadId).stream().filter(m -> m.tags().contains(tag)).toList();
+    }
+
+    /** The oldest checkpoint with this label. */
+    public Optional<CheckpointMetadata> findByLabel(String threadId, String label) {
+        return store.list(threadId).stream().filter(m -> label.equals(m.label())).findFirst();
+    }
+
+    public void deleteThread(String threadId) {
+        store.deleteThread(threadId);
+    }
+
+    public List<String> listThreads() {
+        return store.listThreads();
+    }
+}
