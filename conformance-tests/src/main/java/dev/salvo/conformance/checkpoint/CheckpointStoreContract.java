@@ -767,4 +767,22 @@ public abstract class CheckpointStoreContract {
         assertThat(manager.history("run")).extracting(CheckpointMetadata::step).containsExactly(3L, 4L, 5L);
         assertThat(manager.listThreads()).containsExactly("run");
     }
+
+    @Test
+    @DisplayName("CK-10.7 explicit id, parent and step are used as given; a repeated id is DUPLICATE_ID")
+    void managerExplicitLineage() {
+        CheckpointManager manager = manager(0);
+        CheckpointMetadata root = manager.save("run", bytes("root"));
+        manager.save("run", bytes("main line"));
+        CheckpointMetadata branch = manager.save("run", bytes("branch"),
+                SaveOptions.none().withCheckpointId("retry-safe-1").withParentId(root.id()).withStep(42L));
+        assertThat(branch.id()).isEqualTo("retry-safe-1");
+        CheckpointMetadata stored = store.load("run", "retry-safe-1").metadata();
+        assertThat(stored.parentId()).isEqualTo(root.id());
+        assertThat(stored.step()).isEqualTo(42);
+        InvalidState e = invalid(() -> manager.save("run", bytes("again"), SaveOptions.none().withCheckpointId("retry-safe-1")));
+        assertThat(e).isNotNull();
+        assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_ID);
+        assertThat(store.count("run")).isEqualTo(3);
+    }
 }

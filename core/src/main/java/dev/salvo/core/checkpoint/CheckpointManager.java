@@ -59,24 +59,20 @@ public final class CheckpointManager {
     }
 
     public CheckpointMetadata save(String threadId, byte[] state, SaveOptions options) {
-        return saveOnTop(threadId, state, options.label(), options.tags(), options.custom());
-    }
-
-    private CheckpointMetadata saveOnTop(String threadId, byte[] state, String label, List<String> tags,
-                                         Map<String, String> custom) {
         CheckpointIds.requireValidThreadId(threadId);
         Objects.requireNonNull(state, "state");
-        Optional<CheckpointMetadata> latest = latestMetadata(threadId);
+        Objects.requireNonNull(options, "options");
+        Optional<CheckpointMetadata> latest = options.derivesLineage() ? latestMetadata(threadId) : Optional.empty();
         CheckpointMetadata metadata = new CheckpointMetadata(
-                ids.nextString(),
+                options.checkpointId() != null ? options.checkpointId() : ids.nextString(),
                 threadId,
                 clock.instant(),
-                latest.map(CheckpointMetadata::id).orElse(null),
-                latest.map(m -> m.step() + 1).orElse(1L),
-                label,
-                tags,
+                options.parentId() != null ? options.parentId() : latest.map(CheckpointMetadata::id).orElse(null),
+                options.step() != null ? options.step() : latest.map(m -> m.step() + 1).orElse(1L),
+                options.label(),
+                options.tags(),
                 state.length,
-                custom,
+                options.custom(),
                 0);
         store.save(threadId, metadata, state);
         if (maxCheckpointsPerThread > 0) {
@@ -120,7 +116,7 @@ public final class CheckpointManager {
         custom.put(FORKED_FROM_THREAD, sourceThreadId);
         custom.put(FORKED_FROM_CHECKPOINT, checkpointId);
         CheckpointMetadata m = source.metadata();
-        return saveOnTop(newThreadId, source.state(), m.label(), m.tags(), custom);
+        return save(newThreadId, source.state(), SaveOptions.labelled(m.label()).withTags(m.tags()).withCustom(custom));
     }
 
     /**

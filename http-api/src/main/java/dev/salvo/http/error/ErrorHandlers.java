@@ -1,0 +1,88 @@
+package dev.salvo.http.error;
+
+import com.fasterxml.jackson.core.JacksonException;
+import dev.salvo.core.checkpoint.CheckpointException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps every failure to the OpenAI envelope and a status the SDKs treat correctly: deterministic
+ * failures are never answered with a status the SDKs retry (408, 409, 429, 5xx) unless the response
+ * also says {@code x-should-retry: false}.
+ */
+public final class ErrorHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
+
+    private ErrorHandlers() {
+    }
+
+    public static void register(RoutesConfig routes) {
+        routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+        routes.exception(CheckpointException.class, (e, ctx) -> respond(ctx, fromCheckpoint(e)));
+        routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, ApiException.invalidRequest(
+                "invalid_json", null, "The request body is not valid JSON for this endpoint: " + e.getOriginalMessage())));
+        routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e, ctx)));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, new ApiException(500, "server_error", "internal_error", null,
+                    "The server had an error while processing your request."));
+        });
+        routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                respond(ctx, ApiException.notFound("unknown_url",
+                        "Unknown request URL: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+        routes.error(405, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                respond(ctx, new ApiException(405, "invalid_request_error", "method_not_allowed", null,
+                        "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+            }
+        });
+    }
+
+    public static void respond(Context ctx, ApiException e) {
+        if (e.status() == 409 || e.status() >= 500) {
+            ctx.header("x-should-retry", e.status() == 503 ? "true" : "false");
+        }
+        ctx.status(e.status()).json(ErrorBody.of(e));
+    }
+
+    static ApiException fromCheckpoint(CheckpointException e) {
+        return switch (e) {
+            case CheckpointException.NotFound nf -> ApiException.notFound("checkpoint_not_found",
+                    "No checkpoint '" + nf.checkpointId() + "' in this thread.");
+            case CheckpointException.ThreadNotFound tnf -> ApiException.notFound("thread_not_found",
+                    "The thread has no checkpoints.");
+            case CheckpointException.InvalidState is -> switch (is.reason()) {
+                case DUPLICATE_ID -> ApiException.conflict("checkpoint_exists", is.getMessage());
+                case INVALID_ID -> ApiException.invalidRequest("invalid_id", null, is.getMessage());
+                case THREAD_MISMATCH, INVALID_ARGUMENT -> ApiException.invalidRequest("invalid_value", null, is.getMessage());
+            };
+            case CheckpointException.Serialization s -> serverError(s);
+            case CheckpointException.Storage s -> serverError(s);
+        };
+    }
+
+    private static ApiException serverError(CheckpointException e) {
+        LOG.error("Checkpoint storage failure", e);
+        return new ApiException(500, "server_error", "storage_error", null,
+                "The server had an error while processing your request.");
+    }
+
+    private static ApiException fromJavalin(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        if (status == 404) {
+            return ApiException.notFound("unknown_url", "Unknown request URL: " + ctx.method() + " " + ctx.path());
+        }
+        if (status == 413) {
+            return ApiException.tooLarge(null, "The request body is larger than this server accepts.");
+        }
+        String type = status >= 500 ? "server_error" : "invalid_request_error";
+        return new ApiException(status, type, null, null, e.getMessage());
+    }
+}
