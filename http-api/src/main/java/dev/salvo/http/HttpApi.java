@@ -7,6 +7,8 @@ import dev.salvo.http.auth.Authenticator;
 import dev.salvo.http.auth.BearerAuth;
 import dev.salvo.http.checkpoint.CheckpointRoutes;
 import dev.salvo.http.error.ErrorHandlers;
+import dev.salvo.http.support.Json;
+import dev.salvo.http.support.RouteTable;
 import dev.salvo.http.system.SystemRoutes;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;

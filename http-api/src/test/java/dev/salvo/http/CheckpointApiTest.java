@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvo.http.auth.HashedApiKeys;
 import dev.salvo.http.auth.Principal;
+import dev.salvo.http.support.RouteTable;
 import dev.salvo.storage.memory.checkpoint.MemoryCheckpointStore;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.salvo.http.system;
 
-import dev.salvo.http.RouteTable;
+import dev.salvo.http.support.RouteTable;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.salvo.storage.memory.checkpoint;
 
 import dev.salvo.core.checkpoint.Checkpoint;
-import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
 import dev.salvo.core.checkpoint.CheckpointException.Reason;
+import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointIds;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointSaveRules;

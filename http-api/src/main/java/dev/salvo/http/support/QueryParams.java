@@ -1,4 +1,4 @@
-package dev.salvo.http;
+package dev.salvo.http.support;
 
 import dev.salvo.http.error.ApiException;
 import io.javalin.http.Context;

@@ -1,4 +1,4 @@
-package dev.salvo.http;
+package dev.salvo.http.support;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;

@@ -1,4 +1,4 @@
-package dev.salvo.http;
+package dev.salvo.http.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package dev.salvo.http;
+package dev.salvo.http.support;
 
 import java.util.List;
 import java.util.function.Function;

@@ -1,0 +1,11 @@
+package dev.salvo.app.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "salvo",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Stores and executes LLM workloads: OpenAI-compatible batches and durable agent state.",
+        subcommands = {ServeCommand.class, MigrateCommand.class})
+final class SalvoCommand {
+}

@@ -1,0 +1,44 @@
+package dev.salvo.app.cli;
+
+import dev.salvo.app.SalvoServer;
+import dev.salvo.app.config.ConfigKeys;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the HTTP API over the configured storage until stopped (Ctrl-C or SIGTERM).")
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Interface to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8080).")
+    Integer port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> own = new HashMap<>();
+        if (host != null) {
+            own.put(ConfigKeys.HTTP_HOST, host);
+        }
+        if (port != null) {
+            own.put(ConfigKeys.HTTP_PORT, port.toString());
+        }
+        SalvoServer server = SalvoServer.start(config.resolve(System.getenv(), own));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "salvo-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.salvo.app.thirdparty;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import dev.salvo.app.config.SalvoConfig;
+import dev.salvo.app.spi.StorageBackendProvider;
+import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.storage.memory.checkpoint.MemoryCheckpointStore;
+
+/**
+ * Stands for a backend shipped in someone else's jar: it is registered only through
+ * META-INF/services in the test resources, and app code names it nowhere.
+ */
+public final class ThirdPartyBackend implements StorageBackendProvider {
+
+    @Override
+    public String name() {
+        return "third-party";
+    }
+
+    @Override
+    public String description() {
+        return "a backend registered through ServiceLoader by another jar";
+    }
+
+    @Override
+    public Module module(SalvoConfig config) {
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(CheckpointStore.class).toInstance(new MemoryCheckpointStore());
+            }
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package dev.salvo.storage.filesystem;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.name.Names;
+import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.storage.filesystem.checkpoint.FilesystemCheckpointStore;
+import dev.salvo.storage.filesystem.io.DataDirectory;
+import java.util.Objects;
+
+/**
+ * Binds every port to its filesystem adapter over one {@link DataDirectory}.
+ *
+ * <p>Everything that must be closed on shutdown joins the {@code salvo.resources} set, which the
+ * application closes in reverse order: the stores first (they wait for operations in progress), the
+ * data directory, and with it the lock, last.
+ */
+public final class FilesystemStorageModule extends AbstractModule {
+
+    /** Name of the set of {@link AutoCloseable} resources the application closes on shutdown. */
+    public static final String RESOURCES = "salvo.resources";
+
+    private final FilesystemSettings settings;
+
+    public FilesystemStorageModule(FilesystemSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    protected void configure() {
+        bind(CheckpointStore.class).to(FilesystemCheckpointStore.class);
+
+        Multibinder<AutoCloseable> resources =
+                Multibinder.newSetBinder(binder(), AutoCloseable.class, Names.named(RESOURCES));
+        resources.addBinding().to(DataDirectory.class);
+        resources.addBinding().to(FilesystemCheckpointStore.class);
+    }
+
+    @Provides
+    @Singleton
+    DataDirectory dataDirectory() {
+        return DataDirectory.open(settings.dataDirectory());
+    }
+
+    @Provides
+    @Singleton
+    FilesystemCheckpointStore checkpointStore(DataDirectory dataDirectory) {
+        return new FilesystemCheckpointStore(dataDirectory);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.salvo.storage.postgres;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.name.Names;
+import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.storage.postgres.checkpoint.PostgresCheckpointStore;
+import java.util.Objects;
+
+/**
+ * Binds every port to its PostgreSQL adapter over one shared {@link PostgresDatabase}, which is
+ * registered as a {@code salvo.resources} closeable so the application closes the pool on shutdown.
+ *
+ * <p>Providers rather than constructor injection keep Guice out of the adapter classes.
+ */
+public final class PostgresStorageModule extends AbstractModule {
+
+    private final PostgresSettings settings;
+
+    public PostgresStorageModule(PostgresSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    protected void configure() {
+        Multibinder.newSetBinder(binder(), AutoCloseable.class, Names.named("salvo.resources"))
+                .addBinding().to(PostgresDatabase.class);
+    }
+
+    @Provides
+    @Singleton
+    PostgresDatabase database() {
+        return PostgresDatabase.open(settings);
+    }
+
+    @Provides
+    @Singleton
+    CheckpointStore checkpointStore(PostgresDatabase database) {
+        return new PostgresCheckpointStore(database.dsl());
+    }
+}

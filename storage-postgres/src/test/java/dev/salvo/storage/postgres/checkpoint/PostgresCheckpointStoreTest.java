@@ -1,0 +1,54 @@
+package dev.salvo.storage.postgres.checkpoint;
+
+import dev.salvo.conformance.Capability;
+import dev.salvo.conformance.checkpoint.CheckpointStoreContract;
+import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.storage.postgres.PostgresDatabase;
+import dev.salvo.storage.postgres.testing.PostgresTestServer;
+import dev.salvo.storage.postgres.testing.TestDatabase;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The shared contract against PostgreSQL. One database per class, emptied before every test; the pool
+ * is replaced only when a test reopens the store.
+ */
+class PostgresCheckpointStoreTest extends CheckpointStoreContract {
+
+    private static final int POOL_SIZE = 8;
+
+    private static TestDatabase database;
+    private static PostgresDatabase pool;
+
+    @BeforeAll
+    static void createDatabase() {
+        database = PostgresTestServer.get().createDatabase();
+        pool = database.open(POOL_SIZE);
+    }
+
+    @AfterAll
+    static void closePool() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    @Override
+    protected CheckpointStore newStore() {
+        database.truncateAllTables();
+        return new PostgresCheckpointStore(pool.dsl());
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+        return Set.of(Capability.DURABLE, Capability.MULTI_PROCESS);
+    }
+
+    @Override
+    protected CheckpointStore reopen(CheckpointStore current) {
+        pool.close();
+        pool = database.open(POOL_SIZE);
+        return new PostgresCheckpointStore(pool.dsl());
+    }
+}
