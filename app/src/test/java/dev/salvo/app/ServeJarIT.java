@@ -2,6 +2,8 @@ package dev.salvo.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.salvo.storage.postgres.testing.PostgresTestServer;
+import dev.salvo.storage.postgres.testing.TestDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,12 +38,20 @@ class ServeJarIT {
         }
     }
 
-    private static Running serve(Path workDir) throws IOException, InterruptedException {
+    private static Running serve(Path workDir, String... extraArgs) throws IOException, InterruptedException {
+        return serve(workDir, Map.of(), extraArgs);
+    }
+
+    private static Running serve(Path workDir, Map<String, String> environment, String... extraArgs)
+            throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("salvo.jar"));
         assertThat(jar).exists();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "serve", "--port", "0");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "serve", "--port", "0"));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -97,5 +108,30 @@ class ServeJarIT {
         }
         assertThat(Files.list(workDir.resolve("data")).map(p -> p.getFileName().toString()).toList())
                 .contains("salvo.lock", "checkpoints");
+    }
+
+    @Test
+    void theRunnableJarServesFromPostgreSQL(@TempDir Path workDir) throws Exception {
+        TestDatabase database = PostgresTestServer.get().createEmptyDatabase();
+        Map<String, String> environment = Map.of(
+                "SALVO_STORAGE_POSTGRES_URL", database.jdbcUrl(),
+                "SALVO_STORAGE_POSTGRES_USER", database.username(),
+                "SALVO_STORAGE_POSTGRES_PASSWORD", database.password() == null ? "" : database.password());
+        Running first = serve(workDir, environment, "--storage", "postgres");
+        String latest;
+        try {
+            assertThat(first.port()).as(first.output()).isPositive();
+            latest = new ServerRoundTrip(first.port(), "sk-salvo-dev").saveTwo("on-postgres");
+        } finally {
+            stop(first);
+        }
+        Running restarted = serve(workDir, environment, "--storage", "postgres");
+        try {
+            assertThat(restarted.port()).as(restarted.output()).isPositive();
+            new ServerRoundTrip(restarted.port(), "sk-salvo-dev").assertTwoSaved("on-postgres", latest);
+        } finally {
+            stop(restarted);
+        }
+        assertThat(workDir.resolve("data")).doesNotExist();
     }
 }
