@@ -1,0 +1,25 @@
+package dev.salvo.core.batch;
+
+import java.util.Optional;
+
+/** What {@link BatchStorage#persist} did. */
+public sealed interface PersistResult {
+
+    /**
+     * The write was applied. {@code supersededTwin} names the racing twin this completion superseded,
+     * so the daemon can abort that twin's call.
+     */
+    record Applied(Optional<RequestId> supersededTwin) implements PersistResult {
+        public static Applied plain() {
+            return new Applied(Optional.empty());
+        }
+    }
+
+    /** The write was dropped by {@link PersistGuard}; {@code current} is what the request already is. */
+    record Dropped(RequestStateKind current) implements PersistResult {
+    }
+
+    default boolean applied() {
+        return this instanceof Applied;
+    }
+}
