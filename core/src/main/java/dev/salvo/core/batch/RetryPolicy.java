@@ -26,6 +26,8 @@ public record RetryPolicy(Integer maxRetries, Duration stopBeforeDeadline, Durat
         }
     }
 
+    static final String DEADLINE = "deadline";
+
     public static RetryPolicy defaults() {
         return new RetryPolicy(null, Duration.ZERO, Duration.ofSeconds(1), 2, Duration.ofMinutes(1));
     }
@@ -36,6 +38,10 @@ public record RetryPolicy(Integer maxRetries, Duration stopBeforeDeadline, Durat
         }
 
         record GiveUp(String why) implements Decision {
+            /** The next attempt would start too close to (or after) the deadline. */
+            public boolean becauseOfDeadline() {
+                return DEADLINE.equals(why);
+            }
         }
     }
 
@@ -52,7 +58,7 @@ public record RetryPolicy(Integer maxRetries, Duration stopBeforeDeadline, Durat
         }
         Instant notBefore = now.plus(backoffFor(retryAttempt));
         if (!notBefore.isBefore(deadline.minus(stopBeforeDeadline))) {
-            return new Decision.GiveUp("deadline");
+            return new Decision.GiveUp(DEADLINE);
         }
         return new Decision.Retry(new RequestState.Pending(retryAttempt + 1, notBefore));
     }

@@ -1,0 +1,229 @@
+package dev.salvo.daemon;
+
+import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.daemon.DaemonData;
+import dev.salvo.core.daemon.DaemonId;
+import dev.salvo.core.daemon.DaemonRecord;
+import dev.salvo.core.daemon.DaemonState;
+import dev.salvo.core.daemon.DaemonStats;
+import dev.salvo.core.daemon.DaemonStorage;
+import dev.salvo.daemon.execution.AbortReason;
+import dev.salvo.daemon.execution.Execution;
+import dev.salvo.daemon.execution.InFlight;
+import dev.salvo.daemon.execution.RequestRunner;
+import dev.salvo.daemon.upstream.UpstreamClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch worker: registers itself, claims requests as capacity frees up, executes each on a
+ * virtual thread, and keeps the shared state healthy (heartbeats, cancellation, finalization and
+ * stale-claim recovery). Daemons coordinate only through storage, so any number can share one store.
+ *
+ * <p>There is no fixed claim tick: a finished request wakes the claim loop at once, and the loop only
+ * waits ({@code idleClaimInterval}) when a claim found nothing to do.
+ */
+public final class BatchDaemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchDaemon.class);
+    private static final Duration MAX_CLAIM_BACKOFF = Duration.ofSeconds(30);
+    private static final int RECLAIM_LIMIT = 1000;
+    private static final int FINALIZE_LIMIT = 100;
+
+    private final BatchStorage storage;
+    private final DaemonStorage daemons;
+    private final DaemonConfig config;
+    private final Clock clock;
+    private final DaemonData identity;
+    private final InFlight inFlight = new InFlight();
+    private final RequestRunner runner;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final ScheduledExecutorService maintenance;
+    private volatile boolean stopping;
+    private volatile boolean claimLoopHealthy = true;
+    private volatile DaemonState.Running registration;
+    private Thread claimLoop;
+
+    public BatchDaemon(BatchStorage storage, DaemonStorage daemons, UpstreamClient upstream, DaemonConfig config, Clock clock,
+                       DaemonData identity) {
+        this.storage = storage;
+        this.daemons = daemons;
+        this.config = config;
+        this.clock = clock;
+        this.identity = identity;
+        this.runner = new RequestRunner(storage, upstream, config, clock, inFlight, () -> stopping);
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("salvo-daemon-maintenance").daemon().factory());
+    }
+
+    public DaemonId id() {
+        return identity.id();
+    }
+
+    /** Registers as running and starts claiming. */
+    public BatchDaemon start() {
+        registration = new DaemonState.Initializing(clock.instant()).start(clock.instant());
+        daemons.persistDaemon(new DaemonRecord(identity, registration));
+        schedule(this::heartbeat, config.heartbeatInterval());
+        schedule(this::pollCancellations, config.cancellationPollInterval());
+        schedule(this::sweep, config.finalizeInterval());
+        claimLoop = Thread.ofPlatform().name("salvo-claim-loop").start(this::claimLoop);
+        LOG.info("Daemon {} started for models {}", id(), config.models().keySet());
+        return this;
+    }
+
+    private void schedule(Runnable task, Duration every) {
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Daemon maintenance task failed: {}", e.toString());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Liveness: false while claims keep failing (the loop keeps retrying with backoff). */
+    public boolean claimLoopHealthy() {
+        return claimLoopHealthy;
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    public DaemonStats stats() {
+        return new DaemonStats(runner.processed(), runner.failed(), inFlight.size());
+    }
+
+    private void claimLoop() {
+        Duration backoff = Duration.ofMillis(100);
+        while (!stopping) {
+            Map<String, Integer> capacity = freeCapacity();
+            if (capacity.isEmpty()) {
+                await(config.idleClaimInterval());
+                continue;
+            }
+            int room = capacity.values().stream().mapToInt(Integer::intValue).sum();
+            List<BatchRequest> claimed;
+            try {
+                claimed = storage.claimRequests(new ClaimRequest(Math.min(config.claimBatchSize(), room), id(), capacity,
+                        inFlight.users(), config.urgencyWeight()));
+                claimLoopHealthy = true;
+                backoff = Duration.ofMillis(100);
+            } catch (RuntimeException e) {
+                claimLoopHealthy = false;
+                LOG.warn("Claim failed, retrying in {}: {}", backoff, e.toString());
+                await(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_CLAIM_BACKOFF) > 0 ? MAX_CLAIM_BACKOFF : backoff.multipliedBy(2);
+                continue;
+            }
+            for (BatchRequest request : claimed) {
+                runner.launch(request, wakeUp::release);
+            }
+            if (claimed.isEmpty()) {
+                await(config.idleClaimInterval());
+            }
+        }
+    }
+
+    private Map<String, Integer> freeCapacity() {
+        Map<String, Integer> capacity = new LinkedHashMap<>();
+        config.models().forEach((name, route) -> {
+            int free = route.concurrencyLimit() - inFlight.model(name);
+            if (free > 0) {
+                capacity.put(name, free);
+            }
+        });
+        return capacity;
+    }
+
+    private void await(Duration timeout) {
+        try {
+            if (wakeUp.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                wakeUp.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    private void heartbeat() {
+        DaemonRecord stored = daemons.getDaemon(id());
+        if (stored.state() instanceof DaemonState.Dead) {
+            // Others declared us dead and may have reclaimed our requests: drop them and start over.
+            LOG.warn("Daemon {} was marked dead by another process; aborting its calls and re-registering", id());
+            inFlight.all().forEach(e -> e.abort(AbortReason.SHUTDOWN));
+        }
+        registration = registration.heartbeat(stats(), clock.instant());
+        daemons.persistDaemon(new DaemonRecord(identity, registration));
+    }
+
+    private void pollCancellations() {
+        Set<BatchId> mine = inFlight.batches();
+        if (mine.isEmpty()) {
+            return;
+        }
+        Set<BatchId> cancelled = storage.getCancelledBatchIds(mine);
+        for (Execution execution : inFlight.ofBatches(cancelled)) {
+            execution.abort(AbortReason.CANCELLED);
+        }
+    }
+
+    private void sweep() {
+        long reclaimed = storage.reclaimStaleRequests(config.staleDaemonThreshold(), RECLAIM_LIMIT);
+        if (reclaimed > 0) {
+            LOG.info("Returned {} requests of stale daemons to pending", reclaimed);
+            wakeUp.release();
+        }
+        storage.finalizeBatches(FINALIZE_LIMIT);
+    }
+
+    /**
+     * Graceful stop: no more claims; claimed-but-unstarted requests go back to pending at once; running
+     * calls get the grace period, then are aborted and returned to pending; the record becomes dead.
+     */
+    @Override
+    public void close() {
+        if (stopping && claimLoop == null) {
+            return;
+        }
+        stopping = true;
+        wakeUp.release();
+        try {
+            if (claimLoop != null) {
+                claimLoop.join();
+            }
+            long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+            while (inFlight.size() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            inFlight.all().forEach(e -> e.abort(AbortReason.SHUTDOWN));
+            long abortDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (inFlight.size() > 0 && System.nanoTime() < abortDeadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            maintenance.shutdownNow();
+            if (registration != null) {
+                daemons.persistDaemon(new DaemonRecord(identity, registration.heartbeat(stats(), clock.instant()).shutdown(clock.instant())));
+            }
+            claimLoop = null;
+            LOG.info("Daemon {} stopped ({} processed, {} failed)", id(), runner.processed(), runner.failed());
+        }
+    }
+}

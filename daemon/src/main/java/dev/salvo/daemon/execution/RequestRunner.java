@@ -1,0 +1,193 @@
+package dev.salvo.daemon.execution;
+
+import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.FailureReason;
+import dev.salvo.core.batch.PersistResult;
+import dev.salvo.core.batch.RequestData;
+import dev.salvo.core.batch.RequestId;
+import dev.salvo.core.batch.RequestState;
+import dev.salvo.core.batch.RetryPolicy;
+import dev.salvo.daemon.DaemonConfig;
+import dev.salvo.daemon.ModelRoute;
+import dev.salvo.daemon.upstream.UpstreamClient;
+import dev.salvo.daemon.upstream.UpstreamException;
+import dev.salvo.daemon.upstream.UpstreamRequest;
+import dev.salvo.daemon.upstream.UpstreamResponse;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one claimed request: writes processing, calls the upstream, and records the outcome —
+ * completed, a fenced retry, or a final failure. Runs on its own virtual thread.
+ */
+public final class RequestRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRunner.class);
+
+    private final BatchStorage storage;
+    private final UpstreamClient upstream;
+    private final DaemonConfig config;
+    private final Clock clock;
+    private final OutcomeClassifier classifier;
+    private final InFlight inFlight;
+    private final BooleanSupplier stopping;
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    public RequestRunner(BatchStorage storage, UpstreamClient upstream, DaemonConfig config, Clock clock, InFlight inFlight,
+                         BooleanSupplier stopping) {
+        this.storage = storage;
+        this.upstream = upstream;
+        this.config = config;
+        this.clock = clock;
+        this.inFlight = inFlight;
+        this.stopping = stopping;
+        this.classifier = new OutcomeClassifier(config.extraRetryableStatuses());
+    }
+
+    public long processed() {
+        return processed.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Registers the execution and starts it on a virtual thread; {@code done} runs when it ends, however it ends. */
+    public Execution launch(BatchRequest claimed, Runnable done) {
+        Execution execution = new Execution(claimed);
+        inFlight.add(execution);
+        Thread thread = Thread.ofVirtual().name("salvo-request-", 0).unstarted(() -> {
+            try {
+                run(execution);
+            } catch (RuntimeException e) {
+                // A storage failure: the request stays claimed/processing and the stale-claim sweep returns it.
+                LOG.warn("Request {} could not be recorded: {}", execution.claimed().id(), e.toString());
+            } finally {
+                inFlight.remove(execution);
+                done.run();
+            }
+        });
+        execution.runOn(thread);
+        thread.start();
+        return execution;
+    }
+
+    private void run(Execution execution) {
+        BatchRequest claimed = execution.claimed();
+        RequestState.Claimed claim = (RequestState.Claimed) claimed.state();
+        if (stopping.getAsBoolean() || execution.abortReason() != null) {
+            storage.persist(claimed.withState(claim.release()));
+            return;
+        }
+        RequestState.Processing processing = claim.start(clock.instant());
+        if (!storage.persist(claimed.withState(processing)).applied()) {
+            return; // cancelled or taken over in the meantime
+        }
+        execution.markStarted();
+        BatchRequest running = claimed.withState(processing);
+        try {
+            UpstreamResponse response = upstream.send(toUpstream(claimed.data()));
+            Optional<FailureReason> failure = classifier.classify(response);
+            if (failure.isEmpty()) {
+                complete(running, processing, response);
+            } else {
+                fail(running, processing, failure.get());
+            }
+        } catch (UpstreamException e) {
+            fail(running, processing, classifier.classify(e));
+        } catch (InterruptedException e) {
+            aborted(execution, running, processing);
+        }
+    }
+
+    private void complete(BatchRequest running, RequestState.Processing processing, UpstreamResponse response) {
+        PersistResult result = storage.persist(running.withState(
+                processing.complete(response.status(), response.body(), running.data().model(), clock.instant())));
+        if (result instanceof PersistResult.Applied applied) {
+            processed.incrementAndGet();
+            applied.supersededTwin().ifPresent(this::abortTwin);
+        }
+    }
+
+    private void abortTwin(RequestId twin) {
+        Execution execution = inFlight.get(twin);
+        if (execution != null) {
+            execution.abort(AbortReason.SUPERSEDED);
+        }
+    }
+
+    private void fail(BatchRequest running, RequestState.Processing processing, FailureReason reason) {
+        RetryPolicy.Decision decision = config.retry().decide(reason, processing.retryAttempt(),
+                running.data().batchExpiresAt(), clock.instant());
+        if (decision instanceof RetryPolicy.Decision.Retry retry) {
+            if (!storage.rescheduleForRetry(running.id(), processing.daemonId(), retry.next())) {
+                LOG.debug("Retry of {} not scheduled: another daemon or a cancel took it over", running.id());
+            }
+            return;
+        }
+        if (decision instanceof RetryPolicy.Decision.GiveUp giveUp && giveUp.becauseOfDeadline()) {
+            // Out of time, not out of luck: park it unclaimable until the deadline, when the finalizer
+            // expires the batch and the request ends as batch_expired (OpenAI's semantics).
+            RequestState.Pending parked = new RequestState.Pending(processing.retryAttempt() + 1, running.data().batchExpiresAt());
+            storage.rescheduleForRetry(running.id(), processing.daemonId(), parked);
+            return;
+        }
+        if (storage.persist(running.withState(processing.fail(reason, running.data().model(), clock.instant()))).applied()) {
+            failed.incrementAndGet();
+        }
+    }
+
+    private void aborted(Execution execution, BatchRequest running, RequestState.Processing processing) {
+        AbortReason reason = execution.abortReason();
+        if (reason == AbortReason.CANCELLED) {
+            storage.persist(running.withState(processing.cancel(clock.instant())));
+        } else if (reason == AbortReason.SHUTDOWN || reason == null) {
+            storage.persist(running.withState(processing.release()));
+        }
+        // SUPERSEDED: the store already recorded the twin's result; nothing to write.
+    }
+
+    UpstreamRequest toUpstream(RequestData data) {
+        ModelRoute route = config.models().get(data.model());
+        String base = route.baseUrl().toString();
+        URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + data.path());
+        Map<String, String> headers = new LinkedHashMap<>();
+        String key = data.apiKey() != null && !data.apiKey().isEmpty() ? data.apiKey() : route.apiKey();
+        if (!key.isEmpty()) {
+            headers.put("Authorization", "Bearer " + key);
+        }
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Salvo-Request-Id", data.id().toString());
+        headers.put("X-Salvo-Batch-Id", data.batchId().toString());
+        if (data.customId() != null && isHeaderSafe(data.customId())) {
+            headers.put("X-Salvo-Custom-Id", data.customId());
+        }
+        for (String field : config.metadataHeaders()) {
+            String value = data.batchMetadata().get(field);
+            if (value != null && isHeaderSafe(value)) {
+                headers.put("X-Salvo-Batch-" + field.replace('_', '-').toLowerCase(Locale.ROOT), value);
+            }
+        }
+        return new UpstreamRequest(uri, data.method(), headers, data.body(), false);
+    }
+
+    private static boolean isHeaderSafe(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,243 @@
+package dev.salvo.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.salvo.core.batch.Batch;
+import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.FailureReason;
+import dev.salvo.core.batch.FileContentItem;
+import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.OpenAiBatchStatus;
+import dev.salvo.core.batch.RequestTemplateInput;
+import dev.salvo.core.batch.RetryPolicy;
+import dev.salvo.core.daemon.DaemonData;
+import dev.salvo.core.daemon.DaemonId;
+import dev.salvo.core.daemon.DaemonState;
+import dev.salvo.daemon.testing.TestUpstream;
+import dev.salvo.daemon.testing.TestUpstream.Reply;
+import dev.salvo.daemon.upstream.JdkUpstreamClient;
+import dev.salvo.daemon.upstream.UpstreamTimeouts;
+import dev.salvo.storage.memory.batch.MemoryBatchStorage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The daemon against a real local HTTP upstream and the in-memory store: what a batch goes through. */
+class DaemonEndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final Clock clock = Clock.systemUTC();
+    private TestUpstream upstream;
+    private MemoryBatchStorage storage;
+    private final List<BatchDaemon> daemons = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = TestUpstream.start();
+        storage = new MemoryBatchStorage(clock);
+    }
+
+    @AfterEach
+    void stop() {
+        daemons.forEach(BatchDaemon::close);
+        upstream.close();
+    }
+
+    private DaemonConfig config(int concurrency) {
+        return DaemonConfig.defaults(List.of(ModelRoute.of("model-a", upstream.baseUrl(), concurrency)))
+                .withRetry(new RetryPolicy(10, Duration.ZERO, Duration.ofMillis(20), 2, Duration.ofMillis(200)))
+                .withIntervals(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(100),
+                        Duration.ofMillis(50))
+                .withShutdownGrace(Duration.ofMillis(200));
+    }
+
+    private BatchDaemon daemon(DaemonConfig config) {
+        BatchDaemon daemon = new BatchDaemon(storage, storage, new JdkUpstreamClient(new UpstreamTimeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10))), config, clock,
+                new DaemonData(DaemonId.generate(), "test-host", ProcessHandle.current().pid(), "test", "{}")).start();
+        daemons.add(daemon);
+        return daemon;
+    }
+
+    private Batch submit(int requests, String window) {
+        List<RequestTemplateInput> templates = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            templates.add(new RequestTemplateInput("req-" + i, "unused", "POST", "/v1/chat/completions",
+                    "{\"model\":\"model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"n" + i + "\"}]}", "model-a", "sk-up-" + i % 3));
+        }
+        FileId file = storage.createFile("input.jsonl", null, templates);
+        return storage.createBatch(BatchInput.of(file, "/v1/chat/completions", window).withMetadata(Map.of("project", "alpha")));
+    }
+
+    private Batch awaitBatch(Batch batch, Predicate<Batch> done) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Batch current = storage.getBatch(batch.id());
+        while (!done.test(current) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            current = storage.getBatch(batch.id());
+        }
+        assertThat(done.test(current)).as("batch reached the expected state: %s", current).isTrue();
+        return current;
+    }
+
+    private List<FileContentItem> content(FileId file) {
+        try (Stream<FileContentItem> items = storage.streamFileContent(file, 0, null)) {
+            return items.toList();
+        }
+    }
+
+    private Set<String> customIds(List<FileContentItem> items) {
+        Set<String> ids = new HashSet<>();
+        for (FileContentItem item : items) {
+            String id = switch (item) {
+                case FileContentItem.OutputLine o -> o.customId();
+                case FileContentItem.ErrorLine e -> e.customId();
+                case FileContentItem.TemplateLine t -> t.template().customId();
+            };
+            assertThat(ids.add(id)).as("custom id %s appears once", id).isTrue();
+        }
+        return ids;
+    }
+
+    @Test
+    void aThousandRequestsCompleteEachExactlyOnceWithHeadersAndBodiesAsSent() throws Exception {
+        Batch batch = submit(1000, "24h");
+        daemon(config(50));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(1000);
+        assertThat(done.counts().failed()).isZero();
+        List<FileContentItem> output = content(done.outputFileId());
+        assertThat(customIds(output)).hasSize(1000);
+        assertThat(content(done.errorFileId())).isEmpty();
+        assertThat(upstream.calls()).hasSize(1000);
+        for (TestUpstream.Call call : upstream.calls()) {
+            int n = Integer.parseInt(call.customId().substring(4));
+            assertThat(call.path()).isEqualTo("/v1/chat/completions");
+            assertThat(call.method()).isEqualTo("POST");
+            assertThat(call.headers()).containsEntry("authorization", "Bearer sk-up-" + n % 3)
+                    .containsEntry("content-type", "application/json").containsKey("x-salvo-request-id");
+            assertThat(call.body()).isEqualTo("{\"model\":\"model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"n" + n + "\"}]}");
+            assertThat(upstream.callsFor(call.customId())).isEqualTo(1);
+        }
+        FileContentItem.OutputLine first = (FileContentItem.OutputLine) output.getFirst();
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("echo " + first.customId());
+    }
+
+    @Test
+    void transientFailuresAreRetriedUntilEveryRequestCompletes() throws Exception {
+        // 30% of requests fail their first attempt with a retriable status (429, 500 or 503 in turn).
+        int[] statuses = {429, 500, 503};
+        upstream.script(call -> {
+            int n = Integer.parseInt(call.customId().substring(4));
+            return n % 10 < 3 && call.attempt() == 1
+                    ? new Reply.Respond(statuses[n % 3], "{\"error\":{\"message\":\"try again\"}}", Duration.ZERO)
+                    : TestUpstream.echo(call, Duration.ZERO);
+        });
+        Batch batch = submit(500, "24h");
+        daemon(config(40));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(500);
+        assertThat(done.counts().failed()).isZero();
+        assertThat(customIds(content(done.outputFileId()))).hasSize(500);
+        assertThat(upstream.calls()).hasSize(650);
+    }
+
+    @Test
+    void nonRetriableClientErrorsFailAtOnce() throws Exception {
+        upstream.script(call -> call.customId().endsWith("7")
+                ? new Reply.Respond(400, "{\"error\":{\"message\":\"bad request\"}}", Duration.ZERO)
+                : TestUpstream.echo(call, Duration.ZERO));
+        Batch batch = submit(100, "24h");
+        daemon(config(20));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().failed()).isEqualTo(10);
+        assertThat(done.counts().completed()).isEqualTo(90);
+        List<FileContentItem> errors = content(done.errorFileId());
+        assertThat(customIds(errors)).allMatch(id -> id.endsWith("7")).hasSize(10);
+        assertThat(((FileContentItem.ErrorLine) errors.getFirst()).reason())
+                .isInstanceOf(FailureReason.NonRetriableHttpStatus.class);
+        assertThat(upstream.calls()).hasSize(100);
+    }
+
+    @Test
+    void aDeadlineTooShortExpiresTheBatchAndStopsRetrying() throws Exception {
+        upstream.script(call -> new Reply.Respond(503, "{\"error\":{\"message\":\"overloaded\"}}", Duration.ZERO));
+        Batch batch = submit(20, "2s");
+        daemon(config(20));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.EXPIRED);
+
+        assertThat(done.counts().failed()).isEqualTo(20);
+        List<FileContentItem> errors = content(done.errorFileId());
+        assertThat(customIds(errors)).hasSize(20);
+        assertThat(errors).allSatisfy(e -> assertThat(((FileContentItem.ErrorLine) e).reason())
+                .isInstanceOf(FailureReason.BatchExpired.class));
+        int callsAtExpiry = upstream.calls().size();
+        Thread.sleep(500);
+        assertThat(upstream.calls()).hasSize(callsAtExpiry);
+        long lastCall = upstream.calls().stream().mapToLong(TestUpstream.Call::receivedAtNanos).max().orElseThrow();
+        long firstCall = upstream.calls().stream().mapToLong(TestUpstream.Call::receivedAtNanos).min().orElseThrow();
+        assertThat(Duration.ofNanos(lastCall - firstCall)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void cancellingMidBatchAbortsInFlightCallsAndClaimsNothingMore() throws Exception {
+        upstream.script(call -> TestUpstream.echo(call, Duration.ofSeconds(30)));
+        Batch batch = submit(100, "24h");
+        BatchDaemon daemon = daemon(config(10));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (upstream.active() < 10 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(upstream.active()).isEqualTo(10);
+
+        storage.cancelBatch(batch.id());
+
+        Batch cancelled = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.CANCELLED);
+        assertThat(daemon.inFlightCount()).isZero();
+        assertThat(cancelled.counts().canceled()).isEqualTo(100);
+        Thread.sleep(300);
+        assertThat(upstream.calls()).hasSize(10);
+        assertThat(content(cancelled.outputFileId())).isEmpty();
+    }
+
+    @Test
+    void shutdownReturnsUnfinishedRequestsToPendingAndWritesDead() throws Exception {
+        upstream.script(call -> TestUpstream.echo(call, Duration.ofSeconds(30)));
+        Batch batch = submit(30, "24h");
+        BatchDaemon daemon = daemon(config(5));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (upstream.active() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+
+        daemon.close();
+
+        Batch after = storage.getBatch(batch.id());
+        assertThat(after.counts().pending()).isEqualTo(30);
+        assertThat(after.counts().inProgress()).isZero();
+        assertThat(storage.getDaemon(daemon.id()).state()).isInstanceOf(DaemonState.Dead.class);
+
+        upstream.script(call -> TestUpstream.echo(call, Duration.ZERO));
+        daemon(config(5));
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+        assertThat(customIds(content(done.outputFileId()))).hasSize(30);
+    }
+}
