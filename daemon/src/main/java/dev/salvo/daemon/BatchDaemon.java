@@ -4,6 +4,7 @@ import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.daemon.DaemonData;
 import dev.salvo.core.daemon.DaemonId;
 import dev.salvo.core.daemon.DaemonRecord;
@@ -42,6 +43,8 @@ public final class BatchDaemon implements AutoCloseable {
     private static final Duration MAX_CLAIM_BACKOFF = Duration.ofSeconds(30);
     private static final int RECLAIM_LIMIT = 1000;
     private static final int FINALIZE_LIMIT = 100;
+    private static final Set<RequestStateKind> RACING_STATES =
+            Set.of(RequestStateKind.PENDING, RequestStateKind.CLAIMED, RequestStateKind.PROCESSING);
 
     private final BatchStorage storage;
     private final DaemonStorage daemons;
@@ -79,6 +82,12 @@ public final class BatchDaemon implements AutoCloseable {
         schedule(this::heartbeat, config.heartbeatInterval());
         schedule(this::pollCancellations, config.cancellationPollInterval());
         schedule(this::sweep, config.finalizeInterval());
+        if (!config.racing().isEmpty()) {
+            schedule(this::escalateAtRiskRequests, config.slaCheckInterval());
+        }
+        if (!config.purgeInterval().isZero()) {
+            schedule(this::purge, config.purgeInterval());
+        }
         claimLoop = Thread.ofPlatform().name("salvo-claim-loop").start(this::claimLoop);
         LOG.info("Daemon {} started for models {}", id(), config.models().keySet());
         return this;
@@ -189,6 +198,38 @@ public final class BatchDaemon implements AutoCloseable {
             wakeUp.release();
         }
         storage.finalizeBatches(FINALIZE_LIMIT);
+    }
+
+    private void escalateAtRiskRequests() {
+        for (RacingRule rule : config.racing()) {
+            long created = storage.createEscalatedRequests(rule.model(), rule.threshold(), RACING_STATES,
+                    rule.escalationModel(), rule.apiKey());
+            if (created > 0) {
+                LOG.info("Escalated {} near-deadline requests of {} to {}", created, rule.model(), rule.escalationModel());
+                wakeUp.release();
+            }
+        }
+    }
+
+    /** Drains orphaned rows in throttled chunks, so a big delete never holds the store for long. */
+    private void purge() {
+        long total = 0;
+        long deleted;
+        do {
+            deleted = daemons.purgeOrphanedRows(config.purgeBatchSize());
+            total += deleted;
+            if (deleted > 0) {
+                try {
+                    Thread.sleep(config.purgeThrottle());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } while (deleted > 0 && !stopping);
+        if (total > 0) {
+            LOG.info("Purged {} rows of deleted files and batches", total);
+        }
     }
 
     /**

@@ -29,13 +29,26 @@ public record DaemonConfig(
         Duration idleClaimInterval,
         Duration shutdownGrace,
         Set<Integer> extraRetryableStatuses,
-        List<String> metadataHeaders) {
+        List<String> metadataHeaders,
+        boolean injectDeadlinePriority,
+        List<RacingRule> racing,
+        Duration slaCheckInterval,
+        Duration purgeInterval,
+        int purgeBatchSize,
+        Duration purgeThrottle) {
 
     public DaemonConfig {
         models = Map.copyOf(models);
         Objects.requireNonNull(retry, "retry");
         extraRetryableStatuses = Set.copyOf(extraRetryableStatuses);
         metadataHeaders = List.copyOf(metadataHeaders);
+        racing = List.copyOf(racing);
+        for (RacingRule rule : racing) {
+            if (!models.containsKey(rule.model()) || !models.containsKey(rule.escalationModel())) {
+                throw new IllegalArgumentException("racing rule " + rule.model() + " -> " + rule.escalationModel()
+                        + " names a model that is not configured");
+            }
+        }
         if (claimBatchSize < 1) {
             throw new IllegalArgumentException("claimBatchSize must be at least 1");
         }
@@ -54,23 +67,110 @@ public record DaemonConfig(
                 Duration.ofMillis(500),
                 Duration.ofSeconds(30),
                 Set.of(),
-                List.of());
+                List.of(),
+                false,
+                List.of(),
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(10),
+                1000,
+                Duration.ofMillis(100));
     }
 
     public DaemonConfig withRetry(RetryPolicy newRetry) {
-        return new DaemonConfig(models, claimBatchSize, urgencyWeight, newRetry, heartbeatInterval, staleDaemonThreshold,
-                cancellationPollInterval, finalizeInterval, idleClaimInterval, shutdownGrace, extraRetryableStatuses,
-                metadataHeaders);
+        return copy(b -> b.retry = newRetry);
     }
 
     public DaemonConfig withIntervals(Duration heartbeat, Duration staleThreshold, Duration cancellationPoll,
                                       Duration finalize, Duration idleClaim) {
-        return new DaemonConfig(models, claimBatchSize, urgencyWeight, retry, heartbeat, staleThreshold, cancellationPoll,
-                finalize, idleClaim, shutdownGrace, extraRetryableStatuses, metadataHeaders);
+        return copy(b -> {
+            b.heartbeatInterval = heartbeat;
+            b.staleDaemonThreshold = staleThreshold;
+            b.cancellationPollInterval = cancellationPoll;
+            b.finalizeInterval = finalize;
+            b.idleClaimInterval = idleClaim;
+        });
     }
 
     public DaemonConfig withShutdownGrace(Duration grace) {
-        return new DaemonConfig(models, claimBatchSize, urgencyWeight, retry, heartbeatInterval, staleDaemonThreshold,
-                cancellationPollInterval, finalizeInterval, idleClaimInterval, grace, extraRetryableStatuses, metadataHeaders);
+        return copy(b -> b.shutdownGrace = grace);
+    }
+
+    public DaemonConfig withRacing(List<RacingRule> rules, Duration checkInterval) {
+        return copy(b -> {
+            b.racing = rules;
+            b.slaCheckInterval = checkInterval;
+        });
+    }
+
+    public DaemonConfig withPurge(Duration interval, int batchSize, Duration throttle) {
+        return copy(b -> {
+            b.purgeInterval = interval;
+            b.purgeBatchSize = batchSize;
+            b.purgeThrottle = throttle;
+        });
+    }
+
+    public DaemonConfig withDeadlinePriority(boolean inject) {
+        return copy(b -> b.injectDeadlinePriority = inject);
+    }
+
+    public DaemonConfig withClaimBatchSize(int size) {
+        return copy(b -> b.claimBatchSize = size);
+    }
+
+    private DaemonConfig copy(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Mutable twin of the record, so each wither changes one thing without repeating every field. */
+    private static final class Builder {
+        Map<String, ModelRoute> models;
+        int claimBatchSize;
+        double urgencyWeight;
+        RetryPolicy retry;
+        Duration heartbeatInterval;
+        Duration staleDaemonThreshold;
+        Duration cancellationPollInterval;
+        Duration finalizeInterval;
+        Duration idleClaimInterval;
+        Duration shutdownGrace;
+        Set<Integer> extraRetryableStatuses;
+        List<String> metadataHeaders;
+        boolean injectDeadlinePriority;
+        List<RacingRule> racing;
+        Duration slaCheckInterval;
+        Duration purgeInterval;
+        int purgeBatchSize;
+        Duration purgeThrottle;
+
+        Builder(DaemonConfig c) {
+            models = c.models;
+            claimBatchSize = c.claimBatchSize;
+            urgencyWeight = c.urgencyWeight;
+            retry = c.retry;
+            heartbeatInterval = c.heartbeatInterval;
+            staleDaemonThreshold = c.staleDaemonThreshold;
+            cancellationPollInterval = c.cancellationPollInterval;
+            finalizeInterval = c.finalizeInterval;
+            idleClaimInterval = c.idleClaimInterval;
+            shutdownGrace = c.shutdownGrace;
+            extraRetryableStatuses = c.extraRetryableStatuses;
+            metadataHeaders = c.metadataHeaders;
+            injectDeadlinePriority = c.injectDeadlinePriority;
+            racing = c.racing;
+            slaCheckInterval = c.slaCheckInterval;
+            purgeInterval = c.purgeInterval;
+            purgeBatchSize = c.purgeBatchSize;
+            purgeThrottle = c.purgeThrottle;
+        }
+
+        DaemonConfig build() {
+            return new DaemonConfig(models, claimBatchSize, urgencyWeight, retry, heartbeatInterval, staleDaemonThreshold,
+                    cancellationPollInterval, finalizeInterval, idleClaimInterval, shutdownGrace, extraRetryableStatuses,
+                    metadataHeaders, injectDeadlinePriority, racing, slaCheckInterval, purgeInterval, purgeBatchSize,
+                    purgeThrottle);
+        }
     }
 }

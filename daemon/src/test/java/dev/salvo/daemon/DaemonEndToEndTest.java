@@ -20,6 +20,7 @@ import dev.salvo.daemon.upstream.UpstreamTimeouts;
 import dev.salvo.storage.memory.batch.MemoryBatchStorage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -180,7 +181,7 @@ class DaemonEndToEndTest {
     void aDeadlineTooShortExpiresTheBatchAndStopsRetrying() throws Exception {
         upstream.script(call -> new Reply.Respond(503, "{\"error\":{\"message\":\"overloaded\"}}", Duration.ZERO));
         Batch batch = submit(20, "2s");
-        daemon(config(20));
+        daemon(config(20).withRetry(new RetryPolicy(null, Duration.ZERO, Duration.ofMillis(20), 2, Duration.ofMillis(200))));
 
         Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.EXPIRED);
 
@@ -239,5 +240,76 @@ class DaemonEndToEndTest {
         daemon(config(5));
         Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
         assertThat(customIds(content(done.outputFileId()))).hasSize(30);
+    }
+
+    private DaemonConfig twoModels(ModelRoute a, ModelRoute b) {
+        return new DaemonConfig(Map.of(a.name(), a, b.name(), b), 100, 0.0,
+                new RetryPolicy(10, Duration.ZERO, Duration.ofMillis(20), 2, Duration.ofMillis(200)),
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(100),
+                Duration.ofMillis(50), Duration.ofMillis(200), Set.of(), List.of(), false, List.of(), Duration.ofMillis(100),
+                Duration.ZERO, 1000, Duration.ofMillis(10));
+    }
+
+    @Test
+    void claimTimeRoutingSendsNearDeadlineRequestsToTheEscalationModel() throws Exception {
+        Batch batch = submit(50, "30m");
+        ModelRoute a = new ModelRoute("model-a", upstream.baseUrl(), "", 10, "model-b", Duration.ofHours(1));
+        daemon(twoModels(a, ModelRoute.of("model-b", upstream.baseUrl(), 10)));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(50);
+        assertThat(upstream.calls()).hasSize(50).allSatisfy(call -> assertThat(call.body()).contains("\"model\":\"model-b\""));
+        try (Stream<dev.salvo.core.batch.BatchRequest> requests = storage.streamBatchRequests(batch.id())) {
+            assertThat(requests.map(r -> ((dev.salvo.core.batch.RequestState.Completed) r.state()).routedModel()))
+                    .containsOnly("model-b");
+        }
+    }
+
+    @Test
+    void racingEscalationYieldsOneResultPerTemplateAndAbortsTheLosingCall() throws Exception {
+        upstream.script(call -> call.body().contains("\"model\":\"model-a\"")
+                ? TestUpstream.echo(call, Duration.ofSeconds(30))
+                : TestUpstream.echo(call, Duration.ofMillis(20)));
+        Batch batch = submit(20, "30m");
+        DaemonConfig config = twoModels(ModelRoute.of("model-a", upstream.baseUrl(), 20), ModelRoute.of("model-b", upstream.baseUrl(), 20))
+                .withRacing(List.of(new RacingRule("model-a", Duration.ofHours(1), "model-b", null)), Duration.ofMillis(100));
+        BatchDaemon daemon = daemon(config);
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(20);
+        List<FileContentItem> output = content(done.outputFileId());
+        assertThat(customIds(output)).hasSize(20);
+        assertThat(output).allSatisfy(line -> assertThat(((FileContentItem.OutputLine) line).body()).contains("\"model\":\"model-b\""));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (daemon.inFlightCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // The slow calls were abandoned long before their 30 s answer (the test server keeps sleeping regardless).
+        assertThat(daemon.inFlightCount()).as("losing calls aborted").isZero();
+        try (Stream<dev.salvo.core.batch.BatchRequest> requests = storage.streamBatchRequests(batch.id())) {
+            assertThat(requests.filter(r -> r.data().escalatedFrom() == null).map(r -> r.state().kind()))
+                    .containsOnly(dev.salvo.core.batch.RequestStateKind.SUPERSEDED);
+        }
+    }
+
+    @Test
+    void requestsOfADeadDaemonAreRecoveredByAnother() throws Exception {
+        Batch batch = submit(40, "24h");
+        DaemonId crashed = DaemonId.generate();
+        Instant now = clock.instant();
+        storage.persistDaemon(new dev.salvo.core.daemon.DaemonRecord(
+                new DaemonData(crashed, "gone", 1, "test", "{}"),
+                new DaemonState.Running(now, now.minus(Duration.ofMinutes(5)), dev.salvo.core.daemon.DaemonStats.ZERO)));
+        List<dev.salvo.core.batch.BatchRequest> stolen = storage.claimRequests(
+                dev.salvo.core.batch.ClaimRequest.of(15, crashed, Map.of("model-a", 15)));
+        assertThat(stolen).hasSize(15);
+
+        daemon(config(10));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+        assertThat(customIds(content(done.outputFileId()))).hasSize(40);
+        assertThat(upstream.calls()).hasSize(40);
     }
 }

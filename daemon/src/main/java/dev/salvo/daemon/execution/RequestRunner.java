@@ -95,24 +95,25 @@ public final class RequestRunner {
         }
         execution.markStarted();
         BatchRequest running = claimed.withState(processing);
+        Dispatch dispatch = dispatch(claimed.data());
         try {
-            UpstreamResponse response = upstream.send(toUpstream(claimed.data()));
+            UpstreamResponse response = upstream.send(dispatch.request());
             Optional<FailureReason> failure = classifier.classify(response);
             if (failure.isEmpty()) {
-                complete(running, processing, response);
+                complete(running, processing, response, dispatch.model());
             } else {
-                fail(running, processing, failure.get());
+                fail(running, processing, failure.get(), dispatch.model());
             }
         } catch (UpstreamException e) {
-            fail(running, processing, classifier.classify(e));
+            fail(running, processing, classifier.classify(e), dispatch.model());
         } catch (InterruptedException e) {
             aborted(execution, running, processing);
         }
     }
 
-    private void complete(BatchRequest running, RequestState.Processing processing, UpstreamResponse response) {
+    private void complete(BatchRequest running, RequestState.Processing processing, UpstreamResponse response, String routedModel) {
         PersistResult result = storage.persist(running.withState(
-                processing.complete(response.status(), response.body(), running.data().model(), clock.instant())));
+                processing.complete(response.status(), response.body(), routedModel, clock.instant())));
         if (result instanceof PersistResult.Applied applied) {
             processed.incrementAndGet();
             applied.supersededTwin().ifPresent(this::abortTwin);
@@ -126,7 +127,7 @@ public final class RequestRunner {
         }
     }
 
-    private void fail(BatchRequest running, RequestState.Processing processing, FailureReason reason) {
+    private void fail(BatchRequest running, RequestState.Processing processing, FailureReason reason, String routedModel) {
         RetryPolicy.Decision decision = config.retry().decide(reason, processing.retryAttempt(),
                 running.data().batchExpiresAt(), clock.instant());
         if (decision instanceof RetryPolicy.Decision.Retry retry) {
@@ -142,7 +143,7 @@ public final class RequestRunner {
             storage.rescheduleForRetry(running.id(), processing.daemonId(), parked);
             return;
         }
-        if (storage.persist(running.withState(processing.fail(reason, running.data().model(), clock.instant()))).applied()) {
+        if (storage.persist(running.withState(processing.fail(reason, routedModel, clock.instant()))).applied()) {
             failed.incrementAndGet();
         }
     }
@@ -157,8 +158,20 @@ public final class RequestRunner {
         // SUPERSEDED: the store already recorded the twin's result; nothing to write.
     }
 
-    UpstreamRequest toUpstream(RequestData data) {
+    /** Where a request goes: its model, or the escalation model when its deadline is near (claim-time routing). */
+    record Dispatch(String model, UpstreamRequest request) {
+    }
+
+    Dispatch dispatch(RequestData data) {
         ModelRoute route = config.models().get(data.model());
+        String model = data.model();
+        if (route.escalationModel() != null && config.models().containsKey(route.escalationModel())
+                && java.time.Duration.between(clock.instant(), data.batchExpiresAt()).compareTo(route.escalationThreshold()) < 0) {
+            model = route.escalationModel();
+            route = config.models().get(model);
+        }
+        Long priority = config.injectDeadlinePriority() ? priorityHint(data.batchExpiresAt()) : null;
+        String body = BodyRewriter.prepare(data.body(), model, priority);
         String base = route.baseUrl().toString();
         URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + data.path());
         Map<String, String> headers = new LinkedHashMap<>();
@@ -178,7 +191,12 @@ public final class RequestRunner {
                 headers.put("X-Salvo-Batch-" + field.replace('_', '-').toLowerCase(Locale.ROOT), value);
             }
         }
-        return new UpstreamRequest(uri, data.method(), headers, data.body(), false);
+        return new Dispatch(model, new UpstreamRequest(uri, data.method(), headers, body, false));
+    }
+
+    /** Earlier deadlines get higher priority: minus the deadline in Unix seconds, clamped to an int. */
+    static long priorityHint(java.time.Instant deadline) {
+        return Math.max(Integer.MIN_VALUE, -deadline.getEpochSecond());
     }
 
     private static boolean isHeaderSafe(String value) {

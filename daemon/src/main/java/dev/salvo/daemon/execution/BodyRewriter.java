@@ -1,0 +1,47 @@
+package dev.salvo.daemon.execution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Edits a request body on its way upstream: the top-level {@code model} when a request is routed to
+ * another model (escalation), and the optional deadline priority hint. Bodies that are not JSON objects
+ * are sent untouched.
+ */
+final class BodyRewriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BodyRewriter() {
+    }
+
+    static String prepare(String body, String model, Long priority) {
+        ObjectNode object = parse(body);
+        if (object == null) {
+            return body;
+        }
+        boolean changed = false;
+        JsonNode current = object.get("model");
+        if (current == null || !current.isTextual() || !current.asText().equals(model)) {
+            object.put("model", model);
+            changed = true;
+        }
+        if (priority != null) {
+            ObjectNode hints = object.withObjectProperty("nvext").withObjectProperty("agent_hints");
+            hints.put("priority", priority);
+            changed = true;
+        }
+        return changed ? object.toString() : body;
+    }
+
+    private static ObjectNode parse(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node instanceof ObjectNode object ? object : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}
