@@ -35,7 +35,8 @@ public record DaemonConfig(
         Duration slaCheckInterval,
         Duration purgeInterval,
         int purgeBatchSize,
-        Duration purgeThrottle) {
+        Duration purgeThrottle,
+        Set<String> streamableEndpoints) {
 
     public DaemonConfig {
         models = Map.copyOf(models);
@@ -43,6 +44,7 @@ public record DaemonConfig(
         extraRetryableStatuses = Set.copyOf(extraRetryableStatuses);
         metadataHeaders = List.copyOf(metadataHeaders);
         racing = List.copyOf(racing);
+        streamableEndpoints = Set.copyOf(streamableEndpoints);
         for (RacingRule rule : racing) {
             if (!models.containsKey(rule.model()) || !models.containsKey(rule.escalationModel())) {
                 throw new IllegalArgumentException("racing rule " + rule.model() + " -> " + rule.escalationModel()
@@ -73,7 +75,8 @@ public record DaemonConfig(
                 Duration.ofSeconds(10),
                 Duration.ofMinutes(10),
                 1000,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                Set.of());
     }
 
     public DaemonConfig withRetry(RetryPolicy newRetry) {
@@ -114,6 +117,10 @@ public record DaemonConfig(
         return copy(b -> b.injectDeadlinePriority = inject);
     }
 
+    public DaemonConfig withStreamableEndpoints(Set<String> paths) {
+        return copy(b -> b.streamableEndpoints = paths);
+    }
+
     public DaemonConfig withClaimBatchSize(int size) {
         return copy(b -> b.claimBatchSize = size);
     }
@@ -144,6 +151,7 @@ public record DaemonConfig(
         Duration purgeInterval;
         int purgeBatchSize;
         Duration purgeThrottle;
+        Set<String> streamableEndpoints;
 
         Builder(DaemonConfig c) {
             models = c.models;
@@ -164,13 +172,14 @@ public record DaemonConfig(
             purgeInterval = c.purgeInterval;
             purgeBatchSize = c.purgeBatchSize;
             purgeThrottle = c.purgeThrottle;
+            streamableEndpoints = c.streamableEndpoints;
         }
 
         DaemonConfig build() {
             return new DaemonConfig(models, claimBatchSize, urgencyWeight, retry, heartbeatInterval, staleDaemonThreshold,
                     cancellationPollInterval, finalizeInterval, idleClaimInterval, shutdownGrace, extraRetryableStatuses,
                     metadataHeaders, injectDeadlinePriority, racing, slaCheckInterval, purgeInterval, purgeBatchSize,
-                    purgeThrottle);
+                    purgeThrottle, streamableEndpoints);
         }
     }
 }

@@ -247,7 +247,7 @@ class DaemonEndToEndTest {
                 new RetryPolicy(10, Duration.ZERO, Duration.ofMillis(20), 2, Duration.ofMillis(200)),
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(100),
                 Duration.ofMillis(50), Duration.ofMillis(200), Set.of(), List.of(), false, List.of(), Duration.ofMillis(100),
-                Duration.ZERO, 1000, Duration.ofMillis(10));
+                Duration.ZERO, 1000, Duration.ofMillis(10), Set.of());
     }
 
     @Test
@@ -311,5 +311,52 @@ class DaemonEndToEndTest {
         Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
         assertThat(customIds(content(done.outputFileId()))).hasSize(40);
         assertThat(upstream.calls()).hasSize(40);
+    }
+
+    private static List<String> chatChunks(String customId) {
+        return List.of(
+                "{\"id\":\"s-" + customId + "\",\"created\":1,\"model\":\"model-a\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"streamed \"}}]}",
+                "{\"id\":\"s-" + customId + "\",\"created\":1,\"model\":\"model-a\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + customId + "\"},\"finish_reason\":\"stop\"}]}");
+    }
+
+    @Test
+    void streamableEndpointsAreExecutedAsSseAndReassembled() throws Exception {
+        upstream.script(call -> new Reply.Sse(chatChunks(call.customId()), Duration.ofMillis(5)));
+        Batch batch = submit(30, "24h");
+        daemon(config(10).withStreamableEndpoints(Set.of("/v1/chat/completions")));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(30);
+        for (FileContentItem item : content(done.outputFileId())) {
+            FileContentItem.OutputLine line = (FileContentItem.OutputLine) item;
+            assertThat(line.body()).contains("\"object\":\"chat.completion\"").contains("\"content\":\"streamed " + line.customId() + "\"");
+        }
+        assertThat(upstream.calls()).allSatisfy(call -> {
+            assertThat(call.body()).contains("\"stream\":true");
+            assertThat(call.headers()).containsEntry("accept", "text/event-stream");
+        });
+    }
+
+    @Test
+    void anErrorInsideA200StreamIsRetriedAndASilentStreamTimesOut() throws Exception {
+        upstream.script(call -> switch (call.attempt()) {
+            case 1 -> new Reply.Sse(List.of("{\"error\":{\"code\":503,\"message\":\"overloaded\"}}"), Duration.ZERO);
+            case 2 -> new Reply.Sse(chatChunks(call.customId()), Duration.ofSeconds(5));
+            default -> new Reply.Sse(chatChunks(call.customId()), Duration.ZERO);
+        });
+        Batch batch = submit(5, "24h");
+        BatchDaemon daemon = new BatchDaemon(storage, storage, new JdkUpstreamClient(new UpstreamTimeouts(
+                Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10))),
+                config(5).withStreamableEndpoints(Set.of("/v1/chat/completions")), clock,
+                new DaemonData(DaemonId.generate(), "test-host", 1, "test", "{}")).start();
+        daemons.add(daemon);
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(5);
+        assertThat(upstream.calls()).hasSize(15);
+        assertThat(content(done.outputFileId())).allSatisfy(line ->
+                assertThat(((FileContentItem.OutputLine) line).body()).contains("streamed"));
     }
 }

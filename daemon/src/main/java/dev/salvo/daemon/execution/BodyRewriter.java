@@ -17,7 +17,7 @@ final class BodyRewriter {
     private BodyRewriter() {
     }
 
-    static String prepare(String body, String model, Long priority) {
+    static String prepare(String body, String model, Long priority, boolean streaming) {
         ObjectNode object = parse(body);
         if (object == null) {
             return body;
@@ -26,6 +26,13 @@ final class BodyRewriter {
         JsonNode current = object.get("model");
         if (current == null || !current.isTextual() || !current.asText().equals(model)) {
             object.put("model", model);
+            changed = true;
+        }
+        if (streaming && !object.path("stream").asBoolean(false)) {
+            object.put("stream", true);
+            if (object.has("messages")) {
+                object.withObjectProperty("stream_options").put("include_usage", true);
+            }
             changed = true;
         }
         if (priority != null) {

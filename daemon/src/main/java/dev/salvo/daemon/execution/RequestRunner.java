@@ -171,7 +171,8 @@ public final class RequestRunner {
             route = config.models().get(model);
         }
         Long priority = config.injectDeadlinePriority() ? priorityHint(data.batchExpiresAt()) : null;
-        String body = BodyRewriter.prepare(data.body(), model, priority);
+        boolean streaming = config.streamableEndpoints().contains(data.path());
+        String body = BodyRewriter.prepare(data.body(), model, priority, streaming);
         String base = route.baseUrl().toString();
         URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + data.path());
         Map<String, String> headers = new LinkedHashMap<>();
@@ -191,7 +192,10 @@ public final class RequestRunner {
                 headers.put("X-Salvo-Batch-" + field.replace('_', '-').toLowerCase(Locale.ROOT), value);
             }
         }
-        return new Dispatch(model, new UpstreamRequest(uri, data.method(), headers, body, false));
+        if (streaming) {
+            headers.put("Accept", "text/event-stream");
+        }
+        return new Dispatch(model, new UpstreamRequest(uri, data.method(), headers, body, streaming));
     }
 
     /** Earlier deadlines get higher priority: minus the deadline in Unix seconds, clamped to an int. */

@@ -35,6 +35,10 @@ public final class TestUpstream implements AutoCloseable {
         record Respond(int status, String body, Duration delay) implements Reply {
         }
 
+        /** A 200 {@code text/event-stream}: each payload as a {@code data:} event, {@code gap} apart, then [DONE]. */
+        record Sse(List<String> payloads, Duration gap) implements Reply {
+        }
+
         /** Close the connection without answering. */
         record Drop() implements Reply {
         }
@@ -107,6 +111,20 @@ public final class TestUpstream implements AutoCloseable {
             calls.add(call);
             Reply reply = script.apply(call);
             switch (reply) {
+                case Reply.Sse sse -> {
+                    exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+                    exchange.sendResponseHeaders(200, 0);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        for (String payload : sse.payloads()) {
+                            if (!sse.gap().isZero()) {
+                                Thread.sleep(sse.gap());
+                            }
+                            out.write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                }
                 case Reply.Drop d -> {
                     // closing the exchange without response headers drops the connection
                 }
