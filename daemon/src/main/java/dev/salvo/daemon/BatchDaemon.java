@@ -60,14 +60,22 @@ public final class BatchDaemon implements AutoCloseable {
     private volatile DaemonState.Running registration;
     private Thread claimLoop;
 
+    private final DaemonMetrics metrics;
+
     public BatchDaemon(BatchStorage storage, DaemonStorage daemons, UpstreamClient upstream, DaemonConfig config, Clock clock,
                        DaemonData identity) {
+        this(storage, daemons, upstream, config, clock, identity, DaemonMetrics.NONE);
+    }
+
+    public BatchDaemon(BatchStorage storage, DaemonStorage daemons, UpstreamClient upstream, DaemonConfig config, Clock clock,
+                       DaemonData identity, DaemonMetrics metrics) {
+        this.metrics = metrics;
         this.storage = storage;
         this.daemons = daemons;
         this.config = config;
         this.clock = clock;
         this.identity = identity;
-        this.runner = new RequestRunner(storage, upstream, config, clock, inFlight, () -> stopping);
+        this.runner = new RequestRunner(storage, upstream, config, clock, inFlight, () -> stopping, metrics);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("salvo-daemon-maintenance").daemon().factory());
     }
 
@@ -79,6 +87,7 @@ public final class BatchDaemon implements AutoCloseable {
     public BatchDaemon start() {
         registration = new DaemonState.Initializing(clock.instant()).start(clock.instant());
         daemons.persistDaemon(new DaemonRecord(identity, registration));
+        metrics.registerInFlight(config.models().keySet(), inFlight::model);
         schedule(this::heartbeat, config.heartbeatInterval());
         schedule(this::pollCancellations, config.cancellationPollInterval());
         schedule(this::sweep, config.finalizeInterval());
@@ -127,12 +136,15 @@ public final class BatchDaemon implements AutoCloseable {
             int room = capacity.values().stream().mapToInt(Integer::intValue).sum();
             List<BatchRequest> claimed;
             try {
+                long started = System.nanoTime();
                 claimed = storage.claimRequests(new ClaimRequest(Math.min(config.claimBatchSize(), room), id(), capacity,
                         inFlight.users(), config.urgencyWeight()));
+                metrics.claimed(claimed.size(), Duration.ofNanos(System.nanoTime() - started));
                 claimLoopHealthy = true;
                 backoff = Duration.ofMillis(100);
             } catch (RuntimeException e) {
                 claimLoopHealthy = false;
+                metrics.claimFailed();
                 LOG.warn("Claim failed, retrying in {}: {}", backoff, e.toString());
                 await(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_CLAIM_BACKOFF) > 0 ? MAX_CLAIM_BACKOFF : backoff.multipliedBy(2);
@@ -170,6 +182,15 @@ public final class BatchDaemon implements AutoCloseable {
     }
 
     private void heartbeat() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            metrics.heartbeatFailed();
+            throw e;
+        }
+    }
+
+    private void beat() {
         DaemonRecord stored = daemons.getDaemon(id());
         if (stored.state() instanceof DaemonState.Dead) {
             // Others declared us dead and may have reclaimed our requests: drop them and start over.
@@ -194,6 +215,7 @@ public final class BatchDaemon implements AutoCloseable {
     private void sweep() {
         long reclaimed = storage.reclaimStaleRequests(config.staleDaemonThreshold(), RECLAIM_LIMIT);
         if (reclaimed > 0) {
+            metrics.staleReclaimed(reclaimed);
             LOG.info("Returned {} requests of stale daemons to pending", reclaimed);
             wakeUp.release();
         }
@@ -205,6 +227,7 @@ public final class BatchDaemon implements AutoCloseable {
             long created = storage.createEscalatedRequests(rule.model(), rule.threshold(), RACING_STATES,
                     rule.escalationModel(), rule.apiKey());
             if (created > 0) {
+                metrics.escalated(rule.escalationModel(), created);
                 LOG.info("Escalated {} near-deadline requests of {} to {}", created, rule.model(), rule.escalationModel());
                 wakeUp.release();
             }
@@ -228,6 +251,7 @@ public final class BatchDaemon implements AutoCloseable {
             }
         } while (deleted > 0 && !stopping);
         if (total > 0) {
+            metrics.purged(total);
             LOG.info("Purged {} rows of deleted files and batches", total);
         }
     }

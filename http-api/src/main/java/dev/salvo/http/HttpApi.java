@@ -35,6 +35,12 @@ public final class HttpApi implements AutoCloseable {
 
     public static HttpApi create(HttpApiSettings settings, Authenticator authenticator, CheckpointStore checkpoints,
                                  Clock clock) {
+        return create(settings, authenticator, checkpoints, clock, () -> "");
+    }
+
+    /** @param metrics Prometheus text for {@code /metrics} (served without a key; bind the API privately if that matters) */
+    public static HttpApi create(HttpApiSettings settings, Authenticator authenticator, CheckpointStore checkpoints,
+                                 Clock clock, java.util.function.Supplier<String> metrics) {
         Objects.requireNonNull(settings, "settings");
         ObjectMapper json = Json.mapper();
         CheckpointManager manager = new CheckpointManager(checkpoints, clock, settings.maxCheckpointsPerThread());
@@ -53,7 +59,7 @@ public final class HttpApi implements AutoCloseable {
             new SystemRoutes(() -> {
                 checkpoints.count("readyz");
                 return true;
-            }).register(table.get());
+            }, metrics).register(table.get());
             new CheckpointRoutes(checkpoints, manager, json, settings.maxStateBytes()).register(table.get());
         });
         return new HttpApi(javalin, table.get().registered(), settings);

@@ -40,11 +40,13 @@ public final class RequestRunner {
     private final OutcomeClassifier classifier;
     private final InFlight inFlight;
     private final BooleanSupplier stopping;
+    private final dev.salvo.daemon.DaemonMetrics metrics;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public RequestRunner(BatchStorage storage, UpstreamClient upstream, DaemonConfig config, Clock clock, InFlight inFlight,
-                         BooleanSupplier stopping) {
+                         BooleanSupplier stopping, dev.salvo.daemon.DaemonMetrics metrics) {
+        this.metrics = metrics;
         this.storage = storage;
         this.upstream = upstream;
         this.config = config;
@@ -96,11 +98,13 @@ public final class RequestRunner {
         execution.markStarted();
         BatchRequest running = claimed.withState(processing);
         Dispatch dispatch = dispatch(claimed.data());
+        long sent = System.nanoTime();
         try {
             UpstreamResponse response = upstream.send(dispatch.request());
             Optional<FailureReason> failure = classifier.classify(response);
             if (failure.isEmpty()) {
                 complete(running, processing, response, dispatch.model());
+                metrics.completed(dispatch.model(), java.time.Duration.ofNanos(System.nanoTime() - sent));
             } else {
                 fail(running, processing, failure.get(), dispatch.model());
             }
@@ -131,6 +135,7 @@ public final class RequestRunner {
         RetryPolicy.Decision decision = config.retry().decide(reason, processing.retryAttempt(),
                 running.data().batchExpiresAt(), clock.instant());
         if (decision instanceof RetryPolicy.Decision.Retry retry) {
+            metrics.retried(routedModel, reason.code());
             if (!storage.rescheduleForRetry(running.id(), processing.daemonId(), retry.next())) {
                 LOG.debug("Retry of {} not scheduled: another daemon or a cancel took it over", running.id());
             }
@@ -145,6 +150,7 @@ public final class RequestRunner {
         }
         if (storage.persist(running.withState(processing.fail(reason, routedModel, clock.instant()))).applied()) {
             failed.incrementAndGet();
+            metrics.failed(routedModel, reason.code());
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +17,16 @@ public final class SystemRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(SystemRoutes.class);
 
     private final BooleanSupplier ready;
+    private final Supplier<String> metrics;
     private final byte[] openApi;
 
-    /** @param ready true when the storage answers; called on every {@code /readyz} */
-    public SystemRoutes(BooleanSupplier ready) {
+    /**
+     * @param ready   true when the storage answers; called on every {@code /readyz}
+     * @param metrics the Prometheus text exposition, rendered on every {@code /metrics}
+     */
+    public SystemRoutes(BooleanSupplier ready, Supplier<String> metrics) {
         this.ready = ready;
+        this.metrics = metrics;
         this.openApi = loadOpenApi();
     }
 
@@ -28,6 +34,7 @@ public final class SystemRoutes {
         routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         routes.get("/readyz", this::readiness);
         routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get()));
     }
 
     private void readiness(Context ctx) {
