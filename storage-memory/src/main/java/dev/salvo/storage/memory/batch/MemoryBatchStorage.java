@@ -418,8 +418,8 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
         if (b.id.toString().contains(search)) {
             return true;
         }
-        for (Map.Entry<String, String> e : b.metadata.entrySet()) {
-            if (e.getKey().toLowerCase(Locale.ROOT).contains(search) || e.getValue().toLowerCase(Locale.ROOT).contains(search)) {
+        for (String value : b.metadata.values()) {
+            if (value.toLowerCase(Locale.ROOT).contains(search)) {
                 return true;
             }
         }
