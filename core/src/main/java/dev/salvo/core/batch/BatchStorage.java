@@ -154,7 +154,8 @@ public interface BatchStorage {
     /**
      * Moves every failed request of a batch back to pending in one step and reopens the batch for
      * finalization. @return how many requests were retried
-     * @throws BatchStorageException.InvalidState if the batch is cancelled, expired, failed or deleted
+     * @throws BatchStorageException.InvalidState if the batch is cancelled, expired or failed
+     * @throws BatchStorageException.NotFound if it does not exist or was deleted
      */
     long retryFailedRequestsForBatch(BatchId batchId);
 
