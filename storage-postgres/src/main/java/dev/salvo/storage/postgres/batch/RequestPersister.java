@@ -1,0 +1,371 @@
+package dev.salvo.storage.postgres.batch;
+
+import static dev.salvo.storage.postgres.jooq.Tables.BATCHES;
+import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
+
+import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.PersistGuard;
+import dev.salvo.core.batch.PersistResult;
+import dev.salvo.core.batch.RequestId;
+import dev.salvo.core.batch.RequestLookup;
+import dev.salvo.core.batch.RequestOutcome;
+import dev.salvo.core.batch.RequestState;
+import dev.salvo.core.batch.RequestStateKind;
+import dev.salvo.core.daemon.DaemonId;
+import dev.salvo.storage.postgres.jooq.tables.Batches;
+import dev.salvo.storage.postgres.jooq.tables.Requests;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jooq.CommonTableExpression;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record2;
+import org.jooq.impl.DSL;
+
+/**
+ * Request state writes. Each is one transaction that locks the request rows it changes (in id order;
+ * for a racing pair, the original before its copy), writes them with a compare-and-set on the states
+ * {@link PersistGuard} allows, and ends with {@link BatchFinalizer#settle} on the batch row.
+ */
+final class RequestPersister {
+
+    private static final Requests R = REQUESTS;
+    private static final Batches B = BATCHES;
+    /** Lookups per statement, well below the bind-parameter limit. */
+    private static final int LOOKUP_CHUNK = 1_000;
+
+    private final Sql sql;
+    private final BatchFinalizer finalizer;
+
+    RequestPersister(Sql sql, BatchFinalizer finalizer) {
+        this.sql = sql;
+        this.finalizer = finalizer;
+    }
+
+    /** The columns a write needs to know about the row it replaces. */
+    private static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE);
+
+    private record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size) {
+        static Current of(Record row) {
+            return new Current(row.get(R.ID), RequestStates.kind(row.get(R.STATE)), row.get(R.BATCH_ID),
+                    row.get(R.ESCALATED_FROM), row.get(R.RESPONSE_SIZE));
+        }
+
+        boolean original() {
+            return escalatedFrom == null;
+        }
+    }
+
+    // ------------------------------------------------------------------ persist
+
+    PersistResult persist(BatchRequest request) {
+        RequestState next = request.state();
+        UUID id = request.id().value();
+        Map<Field<?>, Object> columns = RequestStates.columns(R, next);
+        Instant now = sql.now();
+        return sql.transaction("persist request " + id, tx -> next.kind() == RequestStateKind.COMPLETED
+                ? complete(tx, id, columns, now)
+                : write(tx, id, next, columns, now));
+    }
+
+    private PersistResult write(DSLContext tx, UUID id, RequestState next, Map<Field<?>, Object> columns, Instant now) {
+        Record row = tx.select(CURRENT).from(R).where(R.ID.eq(id)).forUpdate().fetchOne();
+        if (row == null) {
+            throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
+        }
+        Current current = Current.of(row);
+        if (!compareAndSet(tx, id, next.kind(), columns)) {
+            return new PersistResult.Dropped(current.state());
+        }
+        CounterDelta delta = CounterDelta.of(current.state(), current.size(), next.kind(), RequestStates.resultSize(next),
+                current.original());
+        if (next.kind().terminal() || current.state().terminal() || (current.state().inFlight() && !next.kind().inFlight())) {
+            finalizer.settle(tx, current.batchId(), delta, now);
+        }
+        return PersistResult.Applied.plain();
+    }
+
+    /**
+     * A completion. If the request belongs to a racing pair, both are locked (original first, then
+     * copy — the order every writer of a pair uses), the twin is superseded in the same transaction, and
+     * a completion arriving after the twin already completed is dropped: exactly one result per template.
+     */
+    private PersistResult complete(DSLContext tx, UUID id, Map<Field<?>, Object> columns, Instant now) {
+        Record probe = tx.select(R.ID, R.ESCALATED_FROM).from(R).where(R.ID.eq(id)).fetchOne();
+        if (probe == null) {
+            throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
+        }
+        UUID originalId = probe.get(R.ESCALATED_FROM) == null ? id : probe.get(R.ESCALATED_FROM);
+        List<Current> pair = tx.select(CURRENT).from(R)
+                .where(R.ID.eq(originalId).or(R.ESCALATED_FROM.eq(originalId)))
+                .orderBy(DSL.when(R.ESCALATED_FROM.isNull(), DSL.inline(0)).otherwise(DSL.inline(1)), R.ID)
+                .forUpdate()
+                .fetch(Current::of);
+        Current me = pair.stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow(() -> new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id));
+        List<Current> twins = pair.stream()
+                .filter(c -> !c.id().equals(id))
+                .filter(c -> me.original() || c.original())   // a copy's twin is its original, not another copy
+                .toList();
+        if (twins.stream().anyMatch(t -> t.state() == RequestStateKind.COMPLETED)) {
+            return new PersistResult.Dropped(me.state());
+        }
+        if (!compareAndSet(tx, id, RequestStateKind.COMPLETED, columns)) {
+            return new PersistResult.Dropped(me.state());
+        }
+        long size = (Long) columns.get(R.RESPONSE_SIZE);
+        CounterDelta delta = CounterDelta.of(me.state(), me.size(), RequestStateKind.COMPLETED, size, me.original());
+        RequestId superseded = null;
+        for (Current twin : twins) {
+            RequestState.Superseded loser = new RequestState.Superseded(now, new RequestId(id));
+            if (PersistGuard.applies(twin.state(), RequestStateKind.SUPERSEDED)
+                    && compareAndSet(tx, twin.id(), RequestStateKind.SUPERSEDED, RequestStates.columns(R, loser))) {
+                delta = delta.plus(CounterDelta.of(twin.state(), twin.size(), RequestStateKind.SUPERSEDED, 0, twin.original()));
+                superseded = new RequestId(twin.id());
+            }
+        }
+        finalizer.settle(tx, me.batchId(), delta, now);
+        return new PersistResult.Applied(Optional.ofNullable(superseded));
+    }
+
+    /** The write itself: applied only if the row is still in a state PersistGuard lets {@code next} replace. */
+    private static boolean compareAndSet(DSLContext tx, UUID id, RequestStateKind next, Map<Field<?>, Object> columns) {
+        return tx.update(R).set(columns)
+                .where(R.ID.eq(id))
+                .and(R.STATE.in(RequestStates.allowedPriors(next)))
+                .execute() == 1;
+    }
+
+    // ------------------------------------------------------------------ fenced retry
+
+    boolean rescheduleForRetry(RequestId id, DaemonId owner, RequestState.Pending next) {
+        Map<Field<?>, Object> columns = RequestStates.columns(R, next);
+        Instant now = sql.now();
+        return sql.transaction("reschedule request " + id, tx -> {
+            UUID batchId = tx.update(R).set(columns)
+                    .where(R.ID.eq(id.value()))
+                    .and(R.STATE.eq(RequestStateKind.PROCESSING.wire()))
+                    .and(R.DAEMON_ID.eq(owner.value()))
+                    .returningResult(R.BATCH_ID)
+                    .fetchOne(R.BATCH_ID);
+            if (batchId == null) {
+                return false;
+            }
+            // The request left flight: a cancelling batch may have been waiting for exactly this one.
+            finalizer.settle(tx, batchId, CounterDelta.NONE, now);
+            return true;
+        });
+    }
+
+    // ------------------------------------------------------------------ per-id operations
+
+    List<RequestOutcome> cancelRequests(List<RequestId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Instant now = sql.now();
+        Map<Field<?>, Object> canceled = RequestStates.columns(R, new RequestState.Canceled(now));
+        return sql.transaction("cancel requests", tx -> {
+            Map<UUID, Current> before = lockAll(tx, ids);
+            Map<UUID, CounterDelta> deltas = new TreeMap<>();
+            List<UUID> canceledOriginals = new ArrayList<>();
+            for (Current c : before.values()) {
+                if (c.state().terminal()) {
+                    continue;
+                }
+                if (compareAndSet(tx, c.id(), RequestStateKind.CANCELED, canceled)) {
+                    deltas.merge(c.batchId(), CounterDelta.of(c.state(), c.size(), RequestStateKind.CANCELED, 0, c.original()),
+                            CounterDelta::plus);
+                    if (c.original()) {
+                        canceledOriginals.add(c.id());
+                    }
+                }
+            }
+            // A canceled original's racing copy would otherwise still produce a result for it.
+            if (!canceledOriginals.isEmpty()) {
+                List<Current> copies = tx.select(CURRENT).from(R)
+                        .where(R.ESCALATED_FROM.in(canceledOriginals)).and(R.STATE.in(RequestStates.LIVE))
+                        .orderBy(R.ID).forUpdate()
+                        .fetch(Current::of);
+                for (Current copy : copies) {
+                    if (compareAndSet(tx, copy.id(), RequestStateKind.CANCELED, canceled)) {
+                        deltas.merge(copy.batchId(), CounterDelta.NONE, CounterDelta::plus);
+                    }
+                }
+            }
+            deltas.forEach((batchId, delta) -> finalizer.settle(tx, batchId, delta, now));
+            List<RequestOutcome> outcomes = new ArrayList<>();
+            for (RequestId id : ids) {
+                Current c = before.get(id.value());
+                if (c == null) {
+                    outcomes.add(new RequestOutcome.NotFound(id));
+                } else if (c.state().terminal()) {
+                    outcomes.add(new RequestOutcome.NotApplicable(id, c.state()));
+                } else {
+                    outcomes.add(new RequestOutcome.Done(id));
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    /**
+     * Failed originals back to pending with attempt 0; their batches reopen (completion stamps cleared)
+     * so they finalize again. Refused (NotApplicable) for copies and for batches that are cancelling,
+     * cancelled, expired, failed or deleted.
+     */
+    List<RequestOutcome> retryFailedRequests(List<RequestId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Instant now = sql.now();
+        Map<Field<?>, Object> pending = RequestStates.columns(R, RequestState.Pending.fresh());
+        return sql.transaction("retry failed requests", tx -> {
+            Map<UUID, Current> before = lockAll(tx, ids);
+            Map<UUID, Boolean> retryable = new HashMap<>();
+            for (Current c : before.values()) {
+                retryable.computeIfAbsent(c.batchId(), batchId -> tx.fetchExists(B, B.ID.eq(batchId).and(reopenable(B))));
+            }
+            Map<UUID, CounterDelta> deltas = new TreeMap<>();
+            Map<UUID, Boolean> retried = new HashMap<>();
+            for (Current c : before.values()) {
+                boolean applies = c.state() == RequestStateKind.FAILED && c.original() && retryable.get(c.batchId())
+                        && explicitRetry(tx, c.id(), pending);
+                retried.put(c.id(), applies);
+                if (applies) {
+                    deltas.merge(c.batchId(), CounterDelta.of(RequestStateKind.FAILED, c.size(), RequestStateKind.PENDING, 0, true),
+                            CounterDelta::plus);
+                }
+            }
+            deltas.forEach((batchId, delta) -> {
+                finalizer.lockWith(tx, batchId, delta);
+                reopen(tx, batchId);
+            });
+            List<RequestOutcome> outcomes = new ArrayList<>();
+            for (RequestId id : ids) {
+                Current c = before.get(id.value());
+                if (c == null) {
+                    outcomes.add(new RequestOutcome.NotFound(id));
+                } else if (retried.get(c.id())) {
+                    outcomes.add(new RequestOutcome.Done(id));
+                } else {
+                    outcomes.add(new RequestOutcome.NotApplicable(id, c.state()));
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    /** One UPDATE moves every failed original of the batch back to pending (rows locked in id order). */
+    long retryFailedRequestsForBatch(BatchId batchId) {
+        UUID id = batchId.value();
+        Map<Field<?>, Object> pending = RequestStates.columns(R, RequestState.Pending.fresh());
+        return sql.transaction("retry failed requests of batch " + batchId, tx -> {
+            Record batch = tx.select(B.ID, B.DELETED_AT, B.CANCELLING_AT, B.EXPIRED_AT, B.FAILED_AT).from(B)
+                    .where(B.ID.eq(id)).fetchOne();
+            if (batch == null || batch.get(B.DELETED_AT) != null) {
+                throw new BatchStorageException.NotFound(BatchStorageException.Entity.BATCH, batchId);
+            }
+            if (batch.get(B.CANCELLING_AT) != null || batch.get(B.EXPIRED_AT) != null || batch.get(B.FAILED_AT) != null) {
+                throw new BatchStorageException.InvalidState("batch " + batchId + " is cancelled, expired or failed; its requests cannot be retried");
+            }
+            Requests failed = R.as("failed");
+            // Materialized, so the locking query runs once (see LockedRows); it also keeps each row's old size.
+            CommonTableExpression<Record2<UUID, Long>> locked = DSL.name("old").fields("id", "response_size")
+                    .asMaterialized(DSL.select(failed.ID, failed.RESPONSE_SIZE).from(failed)
+                            .where(failed.BATCH_ID.eq(id))
+                            .and(failed.STATE.eq(RequestStateKind.FAILED.wire()))
+                            .and(failed.ESCALATED_FROM.isNull())
+                            .orderBy(failed.ID)
+                            .forUpdate());
+            Field<UUID> lockedId = DSL.field(DSL.name("old", "id"), UUID.class);
+            Field<Long> lockedSize = DSL.field(DSL.name("old", "response_size"), Long.class);
+            List<Long> sizes = tx.with(locked)
+                    .update(R).set(pending)
+                    .from(DSL.table(DSL.name("old")))
+                    .where(R.ID.eq(lockedId))
+                    .and(R.STATE.eq(RequestStateKind.FAILED.wire()))
+                    .returningResult(lockedSize)
+                    .fetch(lockedSize);
+            if (sizes.isEmpty()) {
+                return 0L;
+            }
+            long bytes = sizes.stream().mapToLong(Long::longValue).sum();
+            long n = sizes.size();
+            finalizer.lockWith(tx, id, new CounterDelta(0, -n, 0, 0, 0, -n, -bytes));
+            reopen(tx, id);
+            return n;
+        });
+    }
+
+    /** The one write that bypasses PersistGuard: failed back to pending, compare-and-set on failed. */
+    private static boolean explicitRetry(DSLContext tx, UUID id, Map<Field<?>, Object> pending) {
+        return tx.update(R).set(pending)
+                .where(R.ID.eq(id))
+                .and(R.STATE.eq(RequestStateKind.FAILED.wire()))
+                .execute() == 1;
+    }
+
+    private static org.jooq.Condition reopenable(Batches b) {
+        return b.CANCELLING_AT.isNull().and(b.EXPIRED_AT.isNull()).and(b.FAILED_AT.isNull()).and(b.DELETED_AT.isNull());
+    }
+
+    /** A retried batch is running again: it finalizes (and notifies) anew when its requests are done. */
+    private static void reopen(DSLContext tx, UUID batchId) {
+        tx.update(B)
+                .setNull(B.FINALIZING_AT)
+                .setNull(B.COMPLETED_AT)
+                .setNull(B.NOTIFIED_AT)
+                .where(B.ID.eq(batchId))
+                .execute();
+    }
+
+    /** Locks the listed requests in id order and returns what they were. */
+    private static Map<UUID, Current> lockAll(DSLContext tx, List<RequestId> ids) {
+        List<UUID> distinct = new ArrayList<>(new LinkedHashSet<>(ids.stream().map(RequestId::value).toList()));
+        Map<UUID, Current> found = new TreeMap<>();
+        for (int from = 0; from < distinct.size(); from += LOOKUP_CHUNK) {
+            List<UUID> chunk = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_CHUNK));
+            tx.select(CURRENT).from(R).where(R.ID.in(chunk)).orderBy(R.ID).forUpdate()
+                    .fetch(Current::of)
+                    .forEach(c -> found.put(c.id(), c));
+        }
+        return found;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    List<RequestLookup> getRequests(List<RequestId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        RequestView view = RequestView.DEFAULT;
+        Map<UUID, BatchRequest> found = new HashMap<>();
+        List<UUID> distinct = new ArrayList<>(new LinkedHashSet<>(ids.stream().map(RequestId::value).toList()));
+        sql.read("get requests", () -> {
+            for (int from = 0; from < distinct.size(); from += LOOKUP_CHUNK) {
+                List<UUID> chunk = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_CHUNK));
+                sql.dsl().select(view.fields()).from(view.from()).where(view.r().ID.in(chunk))
+                        .fetch(view::request)
+                        .forEach(r -> found.put(r.id().value(), r));
+            }
+            return null;
+        });
+        List<RequestLookup> lookups = new ArrayList<>(ids.size());
+        for (RequestId id : ids) {
+            BatchRequest request = found.get(id.value());
+            lookups.add(request == null ? new RequestLookup.Missing(id) : new RequestLookup.Found(request));
+        }
+        return lookups;
+    }
+}
