@@ -636,6 +636,11 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
                 } else {
                     BatchRow batch = batches.get(row.batchId);
                     move(batch, row, new RequestState.Canceled(now));
+                    // Cancelling a request cancels its template's work: the racing copy goes too.
+                    RequestRow copy = !row.isCopy() && row.twin != null ? requests.get(row.twin) : null;
+                    if (copy != null && !copy.kind().terminal()) {
+                        move(batch, copy, new RequestState.Canceled(now));
+                    }
                     settle(batch, now);
                     outcomes.add(new RequestOutcome.Done(id));
                 }
@@ -704,7 +709,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
                 throw new BatchStorageException.NotFound(Entity.REQUEST, request.id());
             }
             RequestState next = request.state();
-            if (!PersistGuard.applies(row.kind(), next.kind())) {
+            if (!PersistGuard.applies(row.kind(), next.kind()) || twinAlreadyWon(row, next)) {
                 return new PersistResult.Dropped(row.kind());
             }
             BatchRow batch = batches.get(row.batchId);
@@ -721,6 +726,15 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
             settle(batch, now);
             return new PersistResult.Applied(superseded);
         });
+    }
+
+    /** One result per template: once one of a racing pair completed, the other's late result is dropped. */
+    private boolean twinAlreadyWon(RequestRow row, RequestState next) {
+        if (row.twin == null || !(next.kind() == RequestStateKind.COMPLETED || next.kind() == RequestStateKind.FAILED)) {
+            return false;
+        }
+        RequestRow twin = requests.get(row.twin);
+        return twin != null && twin.kind() == RequestStateKind.COMPLETED;
     }
 
     @Override
