@@ -5,9 +5,13 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
+import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.daemon.DaemonStorage;
+import dev.salvo.storage.filesystem.batch.FilesystemBatchStorage;
 import dev.salvo.storage.filesystem.checkpoint.FilesystemCheckpointStore;
 import dev.salvo.storage.filesystem.io.DataDirectory;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
@@ -16,6 +20,10 @@ import java.util.Objects;
  * <p>Everything that must be closed on shutdown joins the {@code salvo.resources} set, which the
  * application closes in reverse order: the stores first (they wait for operations in progress), the
  * data directory, and with it the lock, last.
+ *
+ * <p>{@link BatchStorage} and {@link DaemonStorage} are one {@link FilesystemBatchStorage} (stale-claim
+ * recovery reads the daemon registry). It takes the application's {@link Clock} binding: one clock per
+ * process decides every deadline, heartbeat and backoff it stores.
  */
 public final class FilesystemStorageModule extends AbstractModule {
 
@@ -31,11 +39,14 @@ public final class FilesystemStorageModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(CheckpointStore.class).to(FilesystemCheckpointStore.class);
+        bind(BatchStorage.class).to(FilesystemBatchStorage.class);
+        bind(DaemonStorage.class).to(FilesystemBatchStorage.class);
 
         Multibinder<AutoCloseable> resources =
                 Multibinder.newSetBinder(binder(), AutoCloseable.class, Names.named(RESOURCES));
         resources.addBinding().to(DataDirectory.class);
         resources.addBinding().to(FilesystemCheckpointStore.class);
+        resources.addBinding().to(FilesystemBatchStorage.class);
     }
 
     @Provides
@@ -48,5 +59,11 @@ public final class FilesystemStorageModule extends AbstractModule {
     @Singleton
     FilesystemCheckpointStore checkpointStore(DataDirectory dataDirectory) {
         return new FilesystemCheckpointStore(dataDirectory);
+    }
+
+    @Provides
+    @Singleton
+    FilesystemBatchStorage batchStorage(DataDirectory dataDirectory, Clock clock) {
+        return new FilesystemBatchStorage(dataDirectory, clock);
     }
 }

@@ -3,19 +3,27 @@ package dev.salvo.storage.filesystem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.ProvisionException;
 import com.google.inject.TypeLiteral;
 import com.google.inject.name.Names;
+import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.daemon.DaemonStorage;
+import dev.salvo.storage.filesystem.batch.FilesystemBatchStorage;
 import dev.salvo.storage.filesystem.checkpoint.FilesystemCheckpointStore;
 import dev.salvo.storage.filesystem.io.DataDirectory;
 import dev.salvo.storage.filesystem.io.DataDirectoryInUseException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,10 +51,22 @@ class FilesystemStorageModuleTest {
         TestDirectories.deleteRecursively(root);
     }
 
+    /** The application binds the clock; the module takes it from there. */
+    private static final AbstractModule CLOCK = new AbstractModule() {
+        @Override
+        protected void configure() {
+            bind(Clock.class).toInstance(Clock.systemUTC());
+        }
+    };
+
+    private Injector injector() {
+        return Guice.createInjector(CLOCK, new FilesystemStorageModule(new FilesystemSettings(root)));
+    }
+
     @Test
     @DisplayName("binds CheckpointStore to one filesystem store and registers what must be closed, lock last")
     void wiring() throws Exception {
-        Injector injector = Guice.createInjector(new FilesystemStorageModule(new FilesystemSettings(root)));
+        Injector injector = injector();
 
         CheckpointStore store = injector.getInstance(CheckpointStore.class);
         assertThat(store).isInstanceOf(FilesystemCheckpointStore.class)
@@ -56,7 +76,8 @@ class FilesystemStorageModuleTest {
         store.save("t", CheckpointMetadata.of("c1", "t", Instant.EPOCH, 1), new byte[] {1, 2, 3});
 
         List<AutoCloseable> resources = new ArrayList<>(injector.getInstance(RESOURCES));
-        assertThat(resources).containsExactly(dataDirectory, (AutoCloseable) store);
+        assertThat(resources).containsExactly(dataDirectory, (AutoCloseable) store,
+                injector.getInstance(FilesystemBatchStorage.class));
         Collections.reverse(resources);
         for (AutoCloseable resource : resources) {
             resource.close();
@@ -71,15 +92,38 @@ class FilesystemStorageModuleTest {
     @Test
     @DisplayName("a second injector over a directory in use fails with the in-use error")
     void secondInjectorIsRefused() {
-        Injector first = Guice.createInjector(new FilesystemStorageModule(new FilesystemSettings(root)));
+        Injector first = injector();
         first.getInstance(CheckpointStore.class);
         try {
-            Injector second = Guice.createInjector(new FilesystemStorageModule(new FilesystemSettings(root)));
+            Injector second = injector();
             assertThatThrownBy(() -> second.getInstance(CheckpointStore.class))
                     .isInstanceOf(ProvisionException.class)
                     .hasRootCauseInstanceOf(DataDirectoryInUseException.class);
         } finally {
             first.getInstance(DataDirectory.class).close();
+        }
+    }
+
+    @Test
+    @DisplayName("binds BatchStorage and DaemonStorage to one filesystem batch store, closed before the lock is released")
+    void batchWiring() throws Exception {
+        Injector injector = injector();
+        BatchStorage batches = injector.getInstance(BatchStorage.class);
+        DaemonStorage daemons = injector.getInstance(DaemonStorage.class);
+        assertThat(batches).isInstanceOf(FilesystemBatchStorage.class).isSameAs(daemons)
+                .isSameAs(injector.getInstance(BatchStorage.class));
+        FileId file = batches.createFile("wired.jsonl", null, List.of(
+                new RequestTemplateInput("a", "http://upstream", "POST", "/v1/chat/completions", "{}", "m", "")));
+
+        List<AutoCloseable> resources = new ArrayList<>(injector.getInstance(RESOURCES));
+        Collections.reverse(resources);
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+
+        assertThatThrownBy(() -> batches.getFile(file)).isInstanceOf(BatchStorageException.Backend.class);
+        try (FilesystemBatchStorage reopened = FilesystemBatchStorage.open(root, Clock.systemUTC())) {
+            assertThat(reopened.getFile(file).name()).isEqualTo("wired.jsonl");
         }
     }
 }
