@@ -40,6 +40,15 @@ public final class BenchMain {
                     System.out.println(rows.getLast());
                 }
             }
+            if (scenarios.contains("cycle") && adapter.equals("postgres")) {
+                try (BenchBackend backend = BenchBackends.open(adapter)) {
+                    StorageCycleBench.Result raw = RawSqlCycleBench.run(backend.storage(), BenchBackends.dataSource(backend),
+                            requests, workers, 100);
+                    rows.add(String.format("| postgres (raw JDBC, same statements' core) | storage cycle %d requests, %d workers | %.0f requests/s | %.1f s |",
+                            requests, workers, raw.requestsPerSecond(), raw.seconds()));
+                    System.out.println(rows.getLast());
+                }
+            }
             if (scenarios.contains("cycle")) {
                 try (BenchBackend backend = BenchBackends.open(adapter)) {
                     StorageCycleBench.Result r = StorageCycleBench.run(backend.storage(), backend.clock(), requests, workers, 100);

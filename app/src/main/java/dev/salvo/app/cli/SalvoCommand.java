@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Stores and executes LLM workloads: OpenAI-compatible batches and durable agent state.",
-        subcommands = {ServeCommand.class, MigrateCommand.class})
+        subcommands = {ServeCommand.class, DaemonCommand.class, MigrateCommand.class})
 final class SalvoCommand {
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the HTTP API over the configured storage until stopped (Ctrl-C or SIGTERM).")
+        description = "Run the HTTP API and the batch daemon over the configured storage until stopped (Ctrl-C or SIGTERM).")
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
@@ -23,6 +23,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8080).")
     Integer port;
 
+    @Option(names = "--no-daemon", description = "Run the API only; batches are executed by 'salvo daemon' processes.")
+    boolean noDaemon;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> own = new HashMap<>();
@@ -31,6 +34,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (port != null) {
             own.put(ConfigKeys.HTTP_PORT, port.toString());
+        }
+        if (noDaemon) {
+            own.put(ConfigKeys.DAEMON_ENABLED, "false");
         }
         SalvoServer server = SalvoServer.start(config.resolve(System.getenv(), own));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -21,6 +21,30 @@ public final class ConfigKeys {
     public static final String AUTH_DEV_MODE = "salvo.auth.dev-mode";
     public static final String CHECKPOINT_MAX_STATE_BYTES = "salvo.checkpoints.max-state-bytes";
     public static final String CHECKPOINT_MAX_PER_THREAD = "salvo.checkpoints.max-per-thread";
+    public static final String MODELS = "salvo.models";
+    /** Per-model keys: {@code salvo.models.<name>.<suffix>}. */
+    public static final java.util.List<String> MODEL_SUFFIXES = java.util.List.of(
+            "base-url", "api-key", "concurrency", "escalation-model", "escalation-threshold", "racing-to", "racing-threshold");
+    public static final String DAEMON_ENABLED = "salvo.daemon.enabled";
+    public static final String DAEMON_CLAIM_BATCH_SIZE = "salvo.daemon.claim-batch-size";
+    public static final String DAEMON_MAX_RETRIES = "salvo.daemon.max-retries";
+    public static final String DAEMON_BACKOFF = "salvo.daemon.backoff";
+    public static final String DAEMON_BACKOFF_FACTOR = "salvo.daemon.backoff-factor";
+    public static final String DAEMON_MAX_BACKOFF = "salvo.daemon.max-backoff";
+    public static final String DAEMON_STOP_BEFORE_DEADLINE = "salvo.daemon.stop-before-deadline";
+    public static final String DAEMON_FIRST_BYTE_TIMEOUT = "salvo.daemon.first-byte-timeout";
+    public static final String DAEMON_EVENT_GAP_TIMEOUT = "salvo.daemon.event-gap-timeout";
+    public static final String DAEMON_BODY_TIMEOUT = "salvo.daemon.body-timeout";
+    public static final String DAEMON_HEARTBEAT_INTERVAL = "salvo.daemon.heartbeat-interval";
+    public static final String DAEMON_STALE_THRESHOLD = "salvo.daemon.stale-daemon-threshold";
+    public static final String DAEMON_CANCELLATION_POLL = "salvo.daemon.cancellation-poll-interval";
+    public static final String DAEMON_PURGE_INTERVAL = "salvo.daemon.purge-interval";
+    public static final String DAEMON_URGENCY_WEIGHT = "salvo.daemon.urgency-weight";
+    public static final String DAEMON_STREAMABLE_ENDPOINTS = "salvo.daemon.streamable-endpoints";
+    public static final String DAEMON_DEADLINE_PRIORITY = "salvo.daemon.inject-deadline-priority";
+    public static final String DAEMON_RETRYABLE_STATUSES = "salvo.daemon.extra-retryable-statuses";
+    public static final String DAEMON_METADATA_HEADERS = "salvo.daemon.metadata-headers";
+    public static final String DAEMON_SHUTDOWN_GRACE = "salvo.daemon.shutdown-grace";
 
     static final Map<String, String> DEFAULTS;
 
@@ -40,6 +64,29 @@ public final class ConfigKeys {
         d.put(AUTH_DEV_MODE, "auto");
         d.put(CHECKPOINT_MAX_STATE_BYTES, String.valueOf(10L * 1024 * 1024));
         d.put(CHECKPOINT_MAX_PER_THREAD, "100");
+        d.put(MODELS, "echo");
+        d.put("salvo.models.echo.base-url", "builtin:echo");
+        d.put("salvo.models.echo.concurrency", "64");
+        d.put(DAEMON_ENABLED, "true");
+        d.put(DAEMON_CLAIM_BATCH_SIZE, "100");
+        d.put(DAEMON_MAX_RETRIES, "1000");
+        d.put(DAEMON_BACKOFF, "1s");
+        d.put(DAEMON_BACKOFF_FACTOR, "2");
+        d.put(DAEMON_MAX_BACKOFF, "10s");
+        d.put(DAEMON_STOP_BEFORE_DEADLINE, "0s");
+        d.put(DAEMON_FIRST_BYTE_TIMEOUT, "9m");
+        d.put(DAEMON_EVENT_GAP_TIMEOUT, "9m");
+        d.put(DAEMON_BODY_TIMEOUT, "1m");
+        d.put(DAEMON_HEARTBEAT_INTERVAL, "5s");
+        d.put(DAEMON_STALE_THRESHOLD, "30s");
+        d.put(DAEMON_CANCELLATION_POLL, "5s");
+        d.put(DAEMON_PURGE_INTERVAL, "10m");
+        d.put(DAEMON_URGENCY_WEIGHT, "0");
+        d.put(DAEMON_STREAMABLE_ENDPOINTS, "");
+        d.put(DAEMON_DEADLINE_PRIORITY, "false");
+        d.put(DAEMON_RETRYABLE_STATUSES, "");
+        d.put(DAEMON_METADATA_HEADERS, "");
+        d.put(DAEMON_SHUTDOWN_GRACE, "30s");
         DEFAULTS = Map.copyOf(d);
     }
 

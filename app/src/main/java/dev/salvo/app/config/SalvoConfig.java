@@ -101,11 +101,25 @@ public final class SalvoConfig {
             return this;
         }
 
+        /**
+         * Known keys from their variables, then the per-model keys of every model named in
+         * {@code salvo.models}: {@code SALVO_MODELS_<NAME>_BASE_URL} with the name upper-cased and
+         * anything but letters and digits turned into {@code _}.
+         */
         public Builder environment(Map<String, String> environment) {
             for (String key : ConfigKeys.KNOWN) {
                 String value = environment.get(envName(key));
                 if (value != null) {
                     values.put(key, value);
+                }
+            }
+            for (String model : ModelSettings.names(values.getOrDefault(ConfigKeys.MODELS, ""))) {
+                for (String suffix : ConfigKeys.MODEL_SUFFIXES) {
+                    String value = environment.get("SALVO_MODELS_" + model.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+                            + "_" + suffix.toUpperCase(Locale.ROOT).replace('-', '_'));
+                    if (value != null) {
+                        values.put(ConfigKeys.MODELS + "." + model + "." + suffix, value);
+                    }
                 }
             }
             return this;

@@ -4,7 +4,10 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.salvo.app.config.SalvoConfig;
 import dev.salvo.app.spi.StorageBackendProvider;
+import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.daemon.DaemonStorage;
+import dev.salvo.storage.memory.batch.MemoryBatchStorage;
 import dev.salvo.storage.memory.checkpoint.MemoryCheckpointStore;
 
 /**
@@ -29,6 +32,9 @@ public final class ThirdPartyBackend implements StorageBackendProvider {
             @Override
             protected void configure() {
                 bind(CheckpointStore.class).toInstance(new MemoryCheckpointStore());
+                MemoryBatchStorage batches = new MemoryBatchStorage(java.time.Clock.systemUTC());
+                bind(BatchStorage.class).toInstance(batches);
+                bind(DaemonStorage.class).toInstance(batches);
             }
         };
     }

@@ -8,8 +8,9 @@ import dev.salvo.core.batch.RequestData;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.batch.RetryPolicy;
-import dev.salvo.daemon.DaemonConfig;
-import dev.salvo.daemon.ModelRoute;
+import dev.salvo.daemon.config.DaemonConfig;
+import dev.salvo.daemon.config.ModelRoute;
+import dev.salvo.daemon.metrics.DaemonMetrics;
 import dev.salvo.daemon.upstream.UpstreamClient;
 import dev.salvo.daemon.upstream.UpstreamException;
 import dev.salvo.daemon.upstream.UpstreamRequest;
@@ -40,12 +41,12 @@ public final class RequestRunner {
     private final OutcomeClassifier classifier;
     private final InFlight inFlight;
     private final BooleanSupplier stopping;
-    private final dev.salvo.daemon.DaemonMetrics metrics;
+    private final DaemonMetrics metrics;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
     public RequestRunner(BatchStorage storage, UpstreamClient upstream, DaemonConfig config, Clock clock, InFlight inFlight,
-                         BooleanSupplier stopping, dev.salvo.daemon.DaemonMetrics metrics) {
+                         BooleanSupplier stopping, DaemonMetrics metrics) {
         this.metrics = metrics;
         this.storage = storage;
         this.upstream = upstream;

@@ -1,4 +1,4 @@
-package dev.salvo.daemon;
+package dev.salvo.daemon.metrics;
 
 import java.time.Duration;
 import java.util.function.ToIntFunction;

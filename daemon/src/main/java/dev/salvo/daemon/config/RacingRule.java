@@ -1,4 +1,4 @@
-package dev.salvo.daemon;
+package dev.salvo.daemon.config;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.salvo.daemon;
+package dev.salvo.daemon.config;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.salvo.daemon;
+package dev.salvo.daemon.config;
 
 import dev.salvo.core.batch.RetryPolicy;
 import java.time.Duration;
