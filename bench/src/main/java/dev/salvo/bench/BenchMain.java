@@ -58,6 +58,39 @@ public final class BenchMain {
                 }
             }
         }
+        if (scenarios.contains("drain")) {
+            try (DelayedUpstream upstream = new DelayedUpstream(java.time.Duration.ZERO)) {
+                for (String adapter : adapters) {
+                    try (BenchBackend backend = BenchBackends.open(adapter)) {
+                        DrainBench.Result r = DrainBench.run(backend.storage(), (dev.salvo.core.daemon.DaemonStorage) backend.storage(),
+                                backend.clock(), upstream.baseUrl(), requests, 256);
+                        rows.add(String.format("| %s | drain %d requests through the daemon, zero-latency upstream | %.0f requests/s | %.1f s, peak heap %d MB |",
+                                adapter, requests, r.requestsPerSecond(), r.seconds(), r.peakHeap() >> 20));
+                        System.out.println(rows.getLast());
+                    }
+                    if (adapter.equals("postgres")) {
+                        try (BenchBackend backend = BenchBackends.open(adapter)) {
+                            DrainBench.Result r = DbSchedulerBench.run(BenchBackends.dataSource(backend), requests, 8);
+                            rows.add(String.format("| postgres (db-scheduler 16, lock-and-fetch) | %d no-op tasks, 8 threads | %.0f tasks/s | %.1f s |",
+                                    requests, r.requestsPerSecond(), r.seconds()));
+                            System.out.println(rows.getLast());
+                        }
+                    }
+                }
+            }
+        }
+        if (scenarios.contains("concurrency")) {
+            try (DelayedUpstream upstream = new DelayedUpstream(java.time.Duration.ofSeconds(1));
+                 BenchBackend backend = BenchBackends.open(adapters.getFirst())) {
+                int inFlight = Integer.parseInt(options.getOrDefault("in-flight", "2000"));
+                DrainBench.Result r = DrainBench.run(backend.storage(), (dev.salvo.core.daemon.DaemonStorage) backend.storage(),
+                        backend.clock(), upstream.baseUrl(), requests, inFlight);
+                rows.add(String.format("| %s | %d in flight, 1 s upstream latency, %d requests | %.0f requests/s (%.0f%% of %d) | peak heap %d MB |",
+                        adapters.getFirst(), inFlight, requests, r.requestsPerSecond(), 100 * r.requestsPerSecond() / inFlight, inFlight,
+                        r.peakHeap() >> 20));
+                System.out.println(rows.getLast());
+            }
+        }
         System.out.println();
         System.out.println("| adapter | scenario | result | detail |");
         System.out.println("|---|---|---|---|");

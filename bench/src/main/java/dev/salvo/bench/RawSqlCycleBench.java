@@ -35,7 +35,7 @@ final class RawSqlCycleBench {
             returning id""";
     private static final String START = "update requests set state = 'processing', started_at = ? where id = ? and state = 'claimed'";
     private static final String COMPLETE = """
-            update requests set state = 'completed', response_status = 200, response_body = ?, completed_at = ?,
+            update requests set state = 'completed', daemon_id = null, response_status = 200, response_body = ?, completed_at = ?,
                    response_size = ?
              where id = ? and state = 'processing'""";
 

@@ -18,6 +18,9 @@ final class BodyRewriter {
     }
 
     static String prepare(String body, String model, Long priority, boolean streaming) {
+        if (priority == null && !streaming && body.contains("\"model\":\"" + model + "\"") && body.indexOf("\"model\"") == body.lastIndexOf("\"model\"")) {
+            return body; // the common case: nothing to change, so do not parse every body
+        }
         ObjectNode object = parse(body);
         if (object == null) {
             return body;

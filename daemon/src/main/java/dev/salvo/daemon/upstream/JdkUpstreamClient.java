@@ -37,6 +37,8 @@ public final class JdkUpstreamClient implements UpstreamClient {
     public JdkUpstreamClient(UpstreamTimeouts timeouts) {
         this.timeouts = timeouts;
         this.http = HttpClient.newBuilder()
+                // HTTP/1.1: model servers speak it everywhere, and h2c upgrade attempts cost a round trip per connection
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeouts.firstByte())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
