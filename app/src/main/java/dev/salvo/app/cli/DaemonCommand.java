@@ -3,7 +3,6 @@ package dev.salvo.app.cli;
 import dev.salvo.app.SalvoServer;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -16,13 +15,6 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SalvoServer server = SalvoServer.start(config.resolve(System.getenv(), Map.of()), false, true);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "salvo-shutdown"));
-        stopped.await();
-        return 0;
+        return UntilStopped.run(SalvoServer.start(config.resolve(System.getenv(), Map.of()), false, true));
     }
 }

@@ -5,7 +5,6 @@ import dev.salvo.app.config.ConfigKeys;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,13 +37,6 @@ final class ServeCommand implements Callable<Integer> {
         if (noDaemon) {
             own.put(ConfigKeys.DAEMON_ENABLED, "false");
         }
-        SalvoServer server = SalvoServer.start(config.resolve(System.getenv(), own));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "salvo-shutdown"));
-        stopped.await();
-        return 0;
+        return UntilStopped.run(SalvoServer.start(config.resolve(System.getenv(), own)));
     }
 }
