@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> Every change is a list of {@link Effect}s appended as one checksummed line to the
  * batch's {@code requests.log} (response bodies are result records in the same log, referenced by offset), and
- * the call returns only once that line is forced to disk. Concurrent changes share forces through
+ * the call returns only once that line is forced to disk — except claims and starts, which are durable
+ * within one group-commit interval (every result is durable when the call returns; see
+ * {@link Tx#needsDurability}). Concurrent changes share forces through
  * {@link GroupCommit}. Files are written to a scratch directory and renamed into place; batch and
  * daemon records are replaced atomically. A crash therefore loses nothing acknowledged, and a torn last
  * log line is recognised and cut on the next open.
@@ -707,8 +709,8 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
         } finally {
             state.lock.unlock();
         }
-        if (sequence > 0) {
-            commit.awaitDurable(sequence);
+        if (sequence > 0 && tx.needsDurability()) {
+            commit.awaitDurable(sequence); // claims and starts alone do not wait: see Tx#needsDurability
         }
         for (BatchEntry batch : tx.dirty()) {
             rewriteHeader(batch);

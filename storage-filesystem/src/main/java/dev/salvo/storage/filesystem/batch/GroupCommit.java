@@ -18,6 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * while it waits for the disk the next group accumulates. Under load many changes share one fsync, yet
  * nobody returns before its own records are on disk.
  *
+ * <p>Writes submitted as not urgent (claims and starts, see {@link Tx#needsDurability}) do not start a
+ * group by themselves: they ride along with the next urgent group, or are written and forced on their own
+ * at most {@link #LAZY_MAX_NANOS} after they were queued. Either way they are durable within one
+ * group-commit interval, and since a group is written in reservation order and forced as a whole, nothing
+ * reserved later is durable before them.
+ *
  * <p>An I/O failure leaves memory ahead of the disk in an unknown way, so it is fatal: the store refuses
  * all later work (fail-stop) and must be reopened, which rebuilds memory from what the disk holds.
  */
@@ -26,6 +32,8 @@ final class GroupCommit implements AutoCloseable {
     /** The longest the flusher waits for a group to fill: well under one fsync on any disk worth using. */
     private static final long MAX_GATHER_NANOS = 200_000;
     private static final long MIN_GATHER_NANOS = 50_000;
+    /** The longest a non-urgent write waits in the queue for an urgent group to carry it. */
+    static final long LAZY_MAX_NANOS = 5_000_000;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition flushed = lock.newCondition();
@@ -36,6 +44,13 @@ final class GroupCommit implements AutoCloseable {
     private long lastGroupSize = 1;
     private long lastFlushNanos;
     private long durable;
+    /** The highest sequence someone waits for (or submitted as urgent). */
+    private long demanded;
+    private long urgentSubmitted;
+    private long urgentTaken;
+    /** When the oldest queued non-urgent write was queued; meaningless while {@link #lazyQueued} is false. */
+    private long lazySince;
+    private boolean lazyQueued;
     private volatile Throwable failure;
     private boolean stopping;
 
@@ -44,13 +59,25 @@ final class GroupCommit implements AutoCloseable {
         flusher.start();
     }
 
-    /** Queues writes whose space was reserved; call under the lock that reserved them, in reservation order. */
-    long submit(List<AppendFile.PendingWrite> writes) {
+    /**
+     * Queues writes whose space was reserved; call under the lock that reserved them, in reservation order.
+     * An urgent submission starts a group as soon as the flusher is free; a non-urgent one waits to be
+     * carried by the next urgent group, at most {@link #LAZY_MAX_NANOS}.
+     */
+    long submit(List<AppendFile.PendingWrite> writes, boolean urgent) {
         lock.lock();
         try {
             queue.addAll(writes);
             submitted++;
-            work.signal();
+            if (urgent) {
+                urgentSubmitted++;
+                demanded = submitted;
+                work.signal();
+            } else if (!lazyQueued) {
+                lazyQueued = true;
+                lazySince = System.nanoTime();
+                work.signal(); // so the flusher starts the lazy deadline
+            }
             return submitted;
         } finally {
             lock.unlock();
@@ -70,6 +97,10 @@ final class GroupCommit implements AutoCloseable {
     void awaitDurable(long sequence) {
         lock.lock();
         try {
+            if (demanded < sequence) {
+                demanded = sequence; // what was queued lazily is now awaited: flush it with the next group
+                work.signal();
+            }
             while (durable < sequence && failure == null) {
                 if (stopping && queue.isEmpty() && !flusher.isAlive()) {
                     break;
@@ -137,8 +168,26 @@ final class GroupCommit implements AutoCloseable {
             long upTo;
             lock.lock();
             try {
-                while (queue.isEmpty() && !stopping && failure == null) {
-                    work.awaitUninterruptibly();
+                while (failure == null) {
+                    if (queue.isEmpty()) {
+                        if (stopping) {
+                            break;
+                        }
+                        work.awaitUninterruptibly();
+                    } else if (demanded > taken || stopping) {
+                        break;
+                    } else {
+                        long left = lazySince + LAZY_MAX_NANOS - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        try {
+                            work.awaitNanos(left);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                 }
                 if (failure != null || queue.isEmpty()) {
                     flushed.signalAll();
@@ -148,8 +197,12 @@ final class GroupCommit implements AutoCloseable {
                 group = queue;
                 queue = new ArrayList<>();
                 upTo = submitted;
-                lastGroupSize = Math.max(1, submitted - taken);
+                if (urgentSubmitted > urgentTaken) {
+                    lastGroupSize = urgentSubmitted - urgentTaken;
+                }
+                urgentTaken = urgentSubmitted;
                 taken = submitted;
+                lazyQueued = false;
             } finally {
                 lock.unlock();
             }
@@ -183,7 +236,7 @@ final class GroupCommit implements AutoCloseable {
             return; // a fast disk: timed waits this short would oversleep (timer slack) and cost more than they save
         }
         long deadline = System.nanoTime() + budget;
-        while (submitted - taken < lastGroupSize && !stopping) {
+        while (urgentSubmitted - urgentTaken < lastGroupSize && !stopping) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;

@@ -1,5 +1,6 @@
 package dev.salvo.storage.filesystem.batch;
 
+import dev.salvo.core.batch.RequestStateKind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ final class Tx {
     private final Map<BatchEntry, List<Effect>> effects = new LinkedHashMap<>();
     private final List<AppendFile.PendingWrite> writes = new ArrayList<>();
     private final List<BatchEntry> dirty = new ArrayList<>();
+    private boolean lazy;
 
     Tx(StoreState state) {
         this.state = state;
@@ -44,24 +46,60 @@ final class Tx {
         return !effects.isEmpty();
     }
 
-    /** Reserves the log lines and queues all writes; returns the sequence to await, 0 if nothing changed. */
+    /**
+     * Reserves the log lines and queues all writes; returns the sequence to await, 0 if nothing changed.
+     * After it, {@link #needsDurability} tells whether the caller must wait for that sequence.
+     */
     long submit() {
         if (effects.isEmpty() && writes.isEmpty()) {
             return 0;
         }
+        // Result records (completions, failures) are never lazy; everything else is checked per effect.
+        lazy = writes.isEmpty();
         for (Map.Entry<BatchEntry, List<Effect>> e : effects.entrySet()) {
             BatchEntry entry = e.getKey();
             writes.add(entry.log.reserve(Effect.encode(e.getValue())));
             boolean snapshotChanged = entry.hasTerminalStamp() || entry.deleted();
             for (Effect effect : e.getValue()) {
                 snapshotChanged |= BatchEntry.batchLevel(effect);
+                lazy &= lossHarmless(effect);
             }
             if (snapshotChanged) {
                 entry.headerDirty = true;
                 dirty.add(entry);
             }
         }
-        return state.commit.submit(writes);
+        lazy &= dirty.isEmpty();
+        return state.commit.submit(writes, !lazy);
+    }
+
+    /**
+     * Whether the caller must wait until the submitted writes are durable before returning. The rule:
+     * <b>claims and starts are durable within one group-commit interval; every result is durable when
+     * the call returns.</b> A change made only of claims (pending → claimed) and starts (claimed →
+     * processing) is appended without waiting for its force; the flusher forces it with the next group
+     * (it is already queued, so that is at most one group-commit interval later). Losing such a line in a
+     * crash is harmless: on reopen the request is pending again — exactly what stale-claim recovery does
+     * for a dead daemon, and the daemon's contract is at-least-once calls. Order is kept because the log
+     * is append-only and written in reservation order: whatever is durable later (a completion, a
+     * failure) was reserved after the claim and start lines, is written in the same or a later group, and
+     * its force makes them durable too; and a lost tail is cut on reopen like any torn record. Replay
+     * applies each state line as a complete state (see {@link Effect.StateWrite}), so a result line never
+     * depends on the start line before it. Everything else — results, retries, cancels, reclaims, batch
+     * stamps, and any change that dates a batch snapshot — waits for durability.
+     */
+    boolean needsDurability() {
+        return !lazy;
+    }
+
+    /** Claims and claimed/processing state writes: the only effects whose loss in a crash is harmless. */
+    private static boolean lossHarmless(Effect effect) {
+        return switch (effect) {
+            case Effect.Claim c -> true;
+            case Effect.Write w -> w.state().kind() == RequestStateKind.CLAIMED
+                    || w.state().kind() == RequestStateKind.PROCESSING;
+            default -> false;
+        };
     }
 
     /** Batches whose {@code batch.json} snapshot is out of date after this change. */

@@ -246,6 +246,139 @@ class CrashRecoveryTest {
         }
     }
 
+    // ---------------------------------------------------------------- claims and starts are not awaited
+    // Rule: claims and starts are durable within one group-commit interval; every result is durable when
+    // the call returns. A claim or start line lost or torn in a crash leaves the request pending (or, with
+    // only the start lost, claimed by a daemon that is dead after the crash), as stale-claim recovery would.
+
+    @Test
+    @DisplayName("a claim and a start lost before a crash leave the request pending after reopen")
+    void lostClaimAndStartLeaveTheRequestPending() throws IOException {
+        Batch batch = runningBatch(3);
+        long beforeClaim = Files.size(log(batch));
+        BatchRequest claimed = BatchFixtures.claim(store, DaemonId.generate(), 1).getFirst();
+        BatchFixtures.start(store, claimed, clock);
+        store.close(); // puts both lines on disk, so the image below can be cut exactly before them
+
+        copyTree(root, image);
+        truncate(image, batch, beforeClaim);
+        try (FilesystemBatchStorage recovered = FilesystemBatchStorage.open(image, clock)) {
+            assertThat(recovered.getBatch(batch.id()).counts()).isEqualTo(new RequestCounts(3, 3, 0, 0, 0, 0));
+            assertThat(state(recovered, claimed)).isInstanceOf(RequestState.Pending.class);
+            assertThat(BatchFixtures.claim(recovered, DaemonId.generate(), 10)).hasSize(3);
+        }
+        store = FilesystemBatchStorage.open(root, clock); // something to close in cleanUp
+    }
+
+    @Test
+    @DisplayName("a torn claim line leaves the request pending; a torn start line leaves it claimed until reclaimed")
+    void tornClaimOrStartLine() throws IOException {
+        Batch batch = runningBatch(2);
+        long beforeClaim = Files.size(log(batch));
+        DaemonId daemon = DaemonId.generate();
+        BatchRequest claimed = BatchFixtures.claim(store, daemon, 1).getFirst();
+        BatchFixtures.start(store, claimed, clock);
+        store.close();
+        byte[] content = Files.readAllBytes(log(batch));
+        int claimEnd = beforeClaim == content.length ? -1 : indexOfNewline(content, (int) beforeClaim) + 1;
+        assertThat(claimEnd).as("the claim line ends before the start line").isPositive().isLessThan(content.length);
+
+        copyTree(root, image);
+        truncate(image, batch, beforeClaim + (claimEnd - beforeClaim) / 2); // half a claim line
+        try (FilesystemBatchStorage recovered = FilesystemBatchStorage.open(image, clock)) {
+            assertThat(state(recovered, claimed)).isInstanceOf(RequestState.Pending.class);
+            assertThat(recovered.getBatch(batch.id()).counts()).isEqualTo(new RequestCounts(2, 2, 0, 0, 0, 0));
+        }
+
+        TestDirectories.deleteRecursively(image);
+        copyTree(root, image);
+        truncate(image, batch, claimEnd + (content.length - claimEnd) / 2); // the claim intact, half a start line
+        try (FilesystemBatchStorage recovered = FilesystemBatchStorage.open(image, clock)) {
+            assertThat(state(recovered, claimed)).isInstanceOf(RequestState.Claimed.class);
+            // The daemon died with the process: stale-claim recovery makes it pending again.
+            assertThat(recovered.reclaimStaleRequests(Duration.ofMinutes(1), 10)).isEqualTo(1);
+            assertThat(state(recovered, claimed)).isInstanceOf(RequestState.Pending.class);
+        }
+        store = FilesystemBatchStorage.open(root, clock);
+    }
+
+    @Test
+    @DisplayName("a completion whose claim and start lines were lost replays as completed")
+    void completionAfterLostClaimAndStartReplays() throws IOException {
+        Batch batch = runningBatch(2);
+        DaemonId daemon = DaemonId.generate();
+        // The log as a crash could leave it if the start had been lost: claim, then the completion.
+        BatchRequest first = BatchFixtures.claim(store, daemon, 1).getFirst();
+        RequestState.Processing started = ((RequestState.Claimed) first.state()).start(clock.instant());
+        store.persist(first.withState(started.complete(200, "{\"n\":1}", "model-a", clock.instant())));
+        // And with both lost: the log still says pending when the completion arrives.
+        BatchRequest second = store.getRequests(List.of(DerivedIds.request(batch.id(), 1))).getFirst() instanceof
+                dev.salvo.core.batch.RequestLookup.Found found ? found.request() : null;
+        assertThat(second).isNotNull();
+        assertThat(second.state()).isInstanceOf(RequestState.Pending.class);
+        RequestState.Processing ghost = ((RequestState.Pending) second.state()).claim(daemon, clock.instant())
+                .start(clock.instant());
+        store.persist(second.withState(ghost.complete(200, "{\"n\":2}", "model-a", clock.instant())));
+        Batch before = store.getBatch(batch.id());
+        List<FileContentItem> output = drain(store.streamFileContent(batch.outputFileId(), 0, null));
+
+        copyTree(root, image); // no close: only what the calls made durable
+        try (FilesystemBatchStorage recovered = FilesystemBatchStorage.open(image, clock)) {
+            assertThat(recovered.getBatch(batch.id())).isEqualTo(before);
+            assertThat(recovered.getBatch(batch.id()).status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+            assertThat(recovered.getBatch(batch.id()).counts()).isEqualTo(new RequestCounts(2, 0, 0, 2, 0, 0));
+            assertThat(state(recovered, first)).isInstanceOf(RequestState.Completed.class);
+            assertThat(state(recovered, second)).isInstanceOf(RequestState.Completed.class);
+            assertThat(drain(recovered.streamFileContent(batch.outputFileId(), 0, null))).isEqualTo(output).hasSize(2);
+        }
+    }
+
+    @Test
+    @DisplayName("claims and starts reach the log within a group-commit interval without another call, and a result "
+            + "makes the earlier ones durable with it")
+    void claimsAndStartsBecomeDurable() throws IOException, InterruptedException {
+        Batch batch = runningBatch(3);
+        long beforeClaim = Files.size(log(batch));
+        DaemonId daemon = DaemonId.generate();
+        List<BatchRequest> claimed = BatchFixtures.claim(store, daemon, 3);
+        BatchRequest processing = BatchFixtures.start(store, claimed.get(0), clock);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (Files.size(log(batch)) == beforeClaim && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(Files.size(log(batch))).isGreaterThan(beforeClaim);
+
+        BatchFixtures.start(store, claimed.get(1), clock); // not awaited ...
+        BatchFixtures.complete(store, processing, "{}", clock); // ... but forced with this result
+        copyTree(root, image);
+        try (FilesystemBatchStorage recovered = FilesystemBatchStorage.open(image, clock)) {
+            assertThat(state(recovered, claimed.get(0))).isInstanceOf(RequestState.Completed.class);
+            assertThat(state(recovered, claimed.get(1))).isInstanceOf(RequestState.Processing.class);
+            assertThat(state(recovered, claimed.get(2))).isInstanceOf(RequestState.Claimed.class);
+        }
+    }
+
+    private static RequestState state(FilesystemBatchStorage storage, BatchRequest request) {
+        return ((dev.salvo.core.batch.RequestLookup.Found) storage.getRequests(List.of(request.id())).getFirst())
+                .request().state();
+    }
+
+    private void truncate(Path directory, Batch batch, long length) throws IOException {
+        Path file = directory.resolve("batch").resolve("batches").resolve(batch.id().toString()).resolve("requests.log");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(length);
+        }
+    }
+
+    private static int indexOfNewline(byte[] content, int from) {
+        for (int i = from; i < content.length; i++) {
+            if (content[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static <T> List<T> drain(Stream<T> stream) {
         try (stream) {
             return stream.toList();
