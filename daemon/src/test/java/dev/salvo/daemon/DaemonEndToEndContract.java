@@ -20,7 +20,8 @@ import dev.salvo.daemon.testing.TestUpstream.Reply;
 import dev.salvo.daemon.testing.TestUpstream;
 import dev.salvo.daemon.upstream.JdkUpstreamClient;
 import dev.salvo.daemon.upstream.UpstreamTimeouts;
-import dev.salvo.storage.memory.batch.MemoryBatchStorage;
+import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.daemon.DaemonStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,26 +36,42 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The daemon against a real local HTTP upstream and the in-memory store: what a batch goes through. */
-class DaemonEndToEndTest {
+/**
+ * The daemon against a real local HTTP upstream, run once per storage adapter (subclasses): what a batch
+ * goes through, end to end.
+ */
+abstract class DaemonEndToEndContract {
+
+    /** Both ports of a fresh, empty store over the system clock; closed after the test. */
+    protected abstract BatchAndDaemonStorage openStorage() throws Exception;
+
+    /** What a subclass hands over: one object implementing both ports, and how to release it. */
+    protected record BatchAndDaemonStorage(BatchStorage batches, DaemonStorage daemons, AutoCloseable resource) {
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final Clock clock = Clock.systemUTC();
+    protected final Clock clock = Clock.systemUTC();
     private TestUpstream upstream;
-    private MemoryBatchStorage storage;
+    private BatchStorage storage;
+    private DaemonStorage daemonStorage;
+    private AutoCloseable resource;
     private final List<BatchDaemon> daemons = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         upstream = TestUpstream.start();
-        storage = new MemoryBatchStorage(clock);
+        BatchAndDaemonStorage opened = openStorage();
+        storage = opened.batches();
+        daemonStorage = opened.daemons();
+        resource = opened.resource();
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         daemons.forEach(BatchDaemon::close);
         upstream.close();
+        resource.close();
     }
 
     private DaemonConfig config(int concurrency) {
@@ -66,7 +83,7 @@ class DaemonEndToEndTest {
     }
 
     private BatchDaemon daemon(DaemonConfig config) {
-        BatchDaemon daemon = new BatchDaemon(storage, storage, new JdkUpstreamClient(new UpstreamTimeouts(
+        BatchDaemon daemon = new BatchDaemon(storage, daemonStorage, new JdkUpstreamClient(new UpstreamTimeouts(
                 Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10))), config, clock,
                 new DaemonData(DaemonId.generate(), "test-host", ProcessHandle.current().pid(), "test", "{}")).start();
         daemons.add(daemon);
@@ -184,6 +201,7 @@ class DaemonEndToEndTest {
     void aDeadlineTooShortExpiresTheBatchAndStopsRetrying() throws Exception {
         upstream.script(call -> new Reply.Respond(503, "{\"error\":{\"message\":\"overloaded\"}}", Duration.ZERO));
         Batch batch = submit(20, "2s");
+        long deadlineNanos = System.nanoTime() + Duration.between(clock.instant(), batch.expiresAt()).toNanos();
         daemon(config(20).withRetry(new RetryPolicy(null, Duration.ZERO, Duration.ofMillis(20), 2, Duration.ofMillis(200))));
 
         Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.EXPIRED);
@@ -193,12 +211,10 @@ class DaemonEndToEndTest {
         assertThat(customIds(errors)).hasSize(20);
         assertThat(errors).allSatisfy(e -> assertThat(((FileContentItem.ErrorLine) e).reason())
                 .isInstanceOf(FailureReason.BatchExpired.class));
-        int callsAtExpiry = upstream.calls().size();
         Thread.sleep(500);
-        assertThat(upstream.calls()).hasSize(callsAtExpiry);
+        // A call that passed the deadline check just before the deadline may still be on the wire; nothing later.
         long lastCall = upstream.calls().stream().mapToLong(TestUpstream.Call::receivedAtNanos).max().orElseThrow();
-        long firstCall = upstream.calls().stream().mapToLong(TestUpstream.Call::receivedAtNanos).min().orElseThrow();
-        assertThat(Duration.ofNanos(lastCall - firstCall)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(lastCall - deadlineNanos)).isLessThan(Duration.ofMillis(250));
     }
 
     @Test
@@ -215,6 +231,11 @@ class DaemonEndToEndTest {
         storage.cancelBatch(batch.id());
 
         Batch cancelled = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.CANCELLED);
+        // The last cancel is visible as soon as it is applied; its caller may still be waiting for durability.
+        long settle = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (daemon.inFlightCount() > 0 && System.nanoTime() < settle) {
+            Thread.sleep(10);
+        }
         assertThat(daemon.inFlightCount()).isZero();
         assertThat(cancelled.counts().canceled()).isEqualTo(100);
         Thread.sleep(300);
@@ -237,7 +258,7 @@ class DaemonEndToEndTest {
         Batch after = storage.getBatch(batch.id());
         assertThat(after.counts().pending()).isEqualTo(30);
         assertThat(after.counts().inProgress()).isZero();
-        assertThat(storage.getDaemon(daemon.id()).state()).isInstanceOf(DaemonState.Dead.class);
+        assertThat(daemonStorage.getDaemon(daemon.id()).state()).isInstanceOf(DaemonState.Dead.class);
 
         upstream.script(call -> TestUpstream.echo(call, Duration.ZERO));
         daemon(config(5));
@@ -302,7 +323,7 @@ class DaemonEndToEndTest {
         Batch batch = submit(40, "24h");
         DaemonId crashed = DaemonId.generate();
         Instant now = clock.instant();
-        storage.persistDaemon(new dev.salvo.core.daemon.DaemonRecord(
+        daemonStorage.persistDaemon(new dev.salvo.core.daemon.DaemonRecord(
                 new DaemonData(crashed, "gone", 1, "test", "{}"),
                 new DaemonState.Running(now, now.minus(Duration.ofMinutes(5)), dev.salvo.core.daemon.DaemonStats.ZERO)));
         List<dev.salvo.core.batch.BatchRequest> stolen = storage.claimRequests(
@@ -349,7 +370,7 @@ class DaemonEndToEndTest {
             default -> new Reply.Sse(chatChunks(call.customId()), Duration.ZERO);
         });
         Batch batch = submit(5, "24h");
-        BatchDaemon daemon = new BatchDaemon(storage, storage, new JdkUpstreamClient(new UpstreamTimeouts(
+        BatchDaemon daemon = new BatchDaemon(storage, daemonStorage, new JdkUpstreamClient(new UpstreamTimeouts(
                 Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10))),
                 config(5).withStreamableEndpoints(Set.of("/v1/chat/completions")), clock,
                 new DaemonData(DaemonId.generate(), "test-host", 1, "test", "{}")).start();

@@ -98,6 +98,11 @@ public final class RequestRunner {
         }
         execution.markStarted();
         BatchRequest running = claimed.withState(processing);
+        if (!clock.instant().isBefore(running.data().batchExpiresAt())) {
+            // Claimed in time but started too late: no call may start after the deadline.
+            storage.persist(running.withState(processing.fail(new FailureReason.BatchExpired(), null, clock.instant())));
+            return;
+        }
         Dispatch dispatch = dispatch(claimed.data());
         long sent = System.nanoTime();
         try {
