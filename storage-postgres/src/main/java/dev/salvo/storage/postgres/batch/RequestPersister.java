@@ -72,10 +72,48 @@ final class RequestPersister {
         RequestState next = request.state();
         UUID id = request.id().value();
         Map<Field<?>, Object> columns = RequestStates.columns(R, next);
+        if (IN_FLIGHT_ONLY.contains(next.kind())) {
+            return moveInFlight(id, next.kind(), columns);
+        }
         Instant now = sql.now();
         return sql.transaction("persist request " + id, tx -> next.kind() == RequestStateKind.COMPLETED
                 ? complete(tx, id, columns, now)
                 : write(tx, id, next, columns, now));
+    }
+
+    /**
+     * States reached only from live (pending, claimed, processing) rows and themselves in flight: such a
+     * write changes no counter and cannot finish a batch (nothing leaves flight, nothing becomes terminal),
+     * so it needs neither the batch row nor a transaction.
+     */
+    private static final java.util.Set<RequestStateKind> IN_FLIGHT_ONLY = inFlightOnly();
+
+    private static java.util.Set<RequestStateKind> inFlightOnly() {
+        java.util.Set<RequestStateKind> kinds = java.util.EnumSet.noneOf(RequestStateKind.class);
+        for (RequestStateKind next : RequestStateKind.values()) {
+            boolean fromLiveOnly = RequestStates.allowedPriors(next).stream()
+                    .allMatch(prior -> !RequestStates.kind(prior).terminal());
+            if (next.inFlight() && !next.terminal() && fromLiveOnly) {
+                kinds.add(next);
+            }
+        }
+        return java.util.Set.copyOf(kinds);
+    }
+
+    /**
+     * One autocommitted compare-and-set (the row lock is the UPDATE's own): e.g. claimed → processing,
+     * the first of a daemon's two writes per request. Only a refused write reads the row back.
+     */
+    private PersistResult moveInFlight(UUID id, RequestStateKind next, Map<Field<?>, Object> columns) {
+        boolean applied = sql.read("persist request " + id, () -> compareAndSet(sql.dsl(), id, next, columns));
+        if (applied) {
+            return PersistResult.Applied.plain();
+        }
+        String state = sql.read("read request " + id, () -> sql.dsl().select(R.STATE).from(R).where(R.ID.eq(id)).fetchOne(R.STATE));
+        if (state == null) {
+            throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
+        }
+        return new PersistResult.Dropped(RequestStates.kind(state));
     }
 
     private PersistResult write(DSLContext tx, UUID id, RequestState next, Map<Field<?>, Object> columns, Instant now) {
