@@ -117,8 +117,7 @@ public final class SalvoServer implements AutoCloseable {
     private static BatchDaemon startDaemon(SalvoConfig config, Injector injector, Clock clock, List<AutoCloseable> parts,
                                            MicrometerDaemonMetrics metrics) {
         URI echoUrl = URI.create("http://127.0.0.1:0");
-        ModelSettings probe = ModelSettings.from(config, echoUrl);
-        if (probe.usesEcho()) {
+        if (ModelSettings.usesBuiltinEcho(config)) {
             try {
                 EchoUpstream echo = EchoUpstream.start();
                 parts.add(echo);

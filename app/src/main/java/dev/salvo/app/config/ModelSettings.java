@@ -12,7 +12,7 @@ import java.util.List;
  * The models Salvo serves, from {@code salvo.models} (names) and {@code salvo.models.<name>.*}.
  * A base URL of {@code builtin:echo} points the model at the built-in echo responder.
  */
-public record ModelSettings(List<ModelRoute> routes, List<RacingRule> racing, boolean usesEcho) {
+public record ModelSettings(List<ModelRoute> routes, List<RacingRule> racing) {
 
     public static final String BUILTIN_ECHO = "builtin:echo";
 
@@ -20,18 +20,22 @@ public record ModelSettings(List<ModelRoute> routes, List<RacingRule> racing, bo
         return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
     }
 
+    /** Whether any configured model points at the built-in echo responder (so it must be started first). */
+    public static boolean usesBuiltinEcho(SalvoConfig config) {
+        return names(config.getOrDefault(ConfigKeys.MODELS, "")).stream()
+                .anyMatch(name -> BUILTIN_ECHO.equals(config.getOrDefault(ConfigKeys.MODELS + "." + name + ".base-url", "")));
+    }
+
     /** @param echoBaseUrl where the built-in echo responder listens (only used by models that name it) */
     public static ModelSettings from(SalvoConfig config, URI echoBaseUrl) {
         List<ModelRoute> routes = new ArrayList<>();
         List<RacingRule> racing = new ArrayList<>();
-        boolean usesEcho = false;
         for (String name : names(config.getOrDefault(ConfigKeys.MODELS, ""))) {
             String prefix = ConfigKeys.MODELS + "." + name + ".";
             String base = config.get(prefix + "base-url").orElseThrow(() -> new ConfigException(
                     "model '" + name + "' has no " + prefix + "base-url"));
             URI baseUrl;
             if (BUILTIN_ECHO.equals(base)) {
-                usesEcho = true;
                 baseUrl = echoBaseUrl;
             } else {
                 try {
@@ -50,7 +54,7 @@ public record ModelSettings(List<ModelRoute> routes, List<RacingRule> racing, bo
             config.get(prefix + "racing-to").ifPresent(target -> racing.add(new RacingRule(name,
                     Durations.parse(prefix + "racing-threshold", config.getOrDefault(prefix + "racing-threshold", "15m")), target, null)));
         }
-        return new ModelSettings(List.copyOf(routes), List.copyOf(racing), usesEcho);
+        return new ModelSettings(List.copyOf(routes), List.copyOf(racing));
     }
 
     private static int parseInt(String key, String value) {

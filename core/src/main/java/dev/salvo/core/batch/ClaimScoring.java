@@ -20,18 +20,26 @@ public final class ClaimScoring {
     }
 
     public static double score(String owner, Instant expiresAt, ClaimRequest claim, Instant now) {
-        int maxActive = claim.userActiveCounts().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return score(owner, expiresAt, claim, maxActive(claim), now);
+    }
+
+    private static int maxActive(ClaimRequest claim) {
+        return claim.userActiveCounts().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    private static double score(String owner, Instant expiresAt, ClaimRequest claim, int maxActive, Instant now) {
         double fairness = claim.userActiveCounts().getOrDefault(owner, 0) / (double) Math.max(1, maxActive);
         double secondsLeft = Duration.between(now, expiresAt).toMillis() / 1000.0;
         double urgency = Math.min(1, Math.max(0, secondsLeft / DAY_SECONDS));
         return (1 - claim.urgencyWeight()) * fairness + claim.urgencyWeight() * urgency;
     }
 
-    /** Orders candidate batches (owner, deadline, id) for one claim. */
+    /** Orders candidate batches (owner, deadline, id) for one claim; the owners' maximum load is computed once. */
     public static <B> Comparator<B> order(ClaimRequest claim, Instant now, java.util.function.Function<B, String> owner,
                                           java.util.function.Function<B, Instant> expiresAt,
                                           java.util.function.Function<B, BatchId> id) {
-        return Comparator.<B>comparingDouble(b -> score(owner.apply(b), expiresAt.apply(b), claim, now))
+        int maxActive = maxActive(claim);
+        return Comparator.<B>comparingDouble(b -> score(owner.apply(b), expiresAt.apply(b), claim, maxActive, now))
                 .thenComparing(expiresAt)
                 .thenComparing(id);
     }
