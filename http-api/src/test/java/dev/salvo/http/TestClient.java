@@ -10,10 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** A small real HTTP client for the API tests: raw requests, JSON bodies parsed on demand. */
-final class TestClient {
+public final class TestClient {
 
-    record Response(int status, byte[] body, java.net.http.HttpHeaders headers) {
-        JsonNode json() {
+    public record Response(int status, byte[] body, java.net.http.HttpHeaders headers) {
+        public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
             } catch (IOException e) {
@@ -21,7 +21,7 @@ final class TestClient {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
@@ -31,29 +31,29 @@ final class TestClient {
     private final String base;
     private final String apiKey;
 
-    TestClient(int port, String apiKey) {
+    public TestClient(int port, String apiKey) {
         this.base = "http://127.0.0.1:" + port;
         this.apiKey = apiKey;
     }
 
-    TestClient as(String otherKey) {
+    public TestClient as(String otherKey) {
         return new TestClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(builder(path).GET());
     }
 
-    Response delete(String path) {
+    public Response delete(String path) {
         return send(builder(path).DELETE());
     }
 
-    Response post(String path, String json) {
+    public Response post(String path, String json) {
         return send(builder(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response send(HttpRequest.Builder request) {
+    public Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.body(), response.headers());
@@ -65,7 +65,7 @@ final class TestClient {
         }
     }
 
-    HttpRequest.Builder builder(String path) {
+    public HttpRequest.Builder builder(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         if (apiKey != null) {
             b.header("Authorization", "Bearer " + apiKey);

@@ -10,13 +10,20 @@ public final class ApiException extends RuntimeException {
     private final String type;
     private final String code;
     private final String param;
+    private final boolean retryable;
 
     public ApiException(int status, String type, String code, String param, String message) {
+        this(status, type, code, param, message, status == 503);
+    }
+
+    /** @param retryable sent as {@code x-should-retry} on 409 and 5xx answers, which SDKs otherwise retry blindly */
+    public ApiException(int status, String type, String code, String param, String message, boolean retryable) {
         super(message);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
+        this.retryable = retryable;
     }
 
     public static ApiException invalidRequest(String code, String param, String message) {
@@ -33,6 +40,10 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException tooLarge(String param, String message) {
         return new ApiException(413, "invalid_request_error", "payload_too_large", param, message);
+    }
+
+    public static ApiException forbidden(String code, String message) {
+        return new ApiException(403, "invalid_request_error", code, null, message);
     }
 
     public static ApiException conflict(String code, String message) {
@@ -53,5 +64,9 @@ public final class ApiException extends RuntimeException {
 
     public String param() {
         return param;
+    }
+
+    public boolean retryable() {
+        return retryable;
     }
 }

@@ -1,6 +1,7 @@
 package dev.salvo.http.error;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.checkpoint.CheckpointException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -23,6 +24,7 @@ public final class ErrorHandlers {
     public static void register(RoutesConfig routes) {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
         routes.exception(CheckpointException.class, (e, ctx) -> respond(ctx, fromCheckpoint(e)));
+        routes.exception(BatchStorageException.class, (e, ctx) -> respond(ctx, fromBatchStorage(e)));
         routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, ApiException.invalidRequest(
                 "invalid_json", null, "The request body is not valid JSON for this endpoint: " + e.getOriginalMessage())));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e, ctx)));
@@ -47,7 +49,7 @@ public final class ErrorHandlers {
 
     public static void respond(Context ctx, ApiException e) {
         if (e.status() == 409 || e.status() >= 500) {
-            ctx.header("x-should-retry", e.status() == 503 ? "true" : "false");
+            ctx.header("x-should-retry", String.valueOf(e.retryable()));
         }
         ctx.status(e.status()).json(ErrorBody.of(e));
     }
@@ -65,6 +67,24 @@ public final class ErrorHandlers {
             };
             case CheckpointException.Serialization s -> serverError(s);
             case CheckpointException.Storage s -> serverError(s);
+        };
+    }
+
+    static ApiException fromBatchStorage(BatchStorageException e) {
+        return switch (e) {
+            case BatchStorageException.NotFound nf -> ApiException.notFound(
+                    nf.entity().name().toLowerCase(java.util.Locale.ROOT) + "_not_found", "No such "
+                            + nf.entity().name().toLowerCase(java.util.Locale.ROOT) + ".");
+            case BatchStorageException.Validation v -> ApiException.invalidRequest("invalid_value", null, v.getMessage());
+            case BatchStorageException.InvalidState is -> ApiException.invalidRequest("invalid_state", null, is.getMessage());
+            // A concurrent change won: the same call may succeed now, so the SDKs are told to retry it.
+            case BatchStorageException.Conflict c -> new ApiException(409, "invalid_request_error", "conflict", null,
+                    c.getMessage(), true);
+            case BatchStorageException.Backend b -> {
+                LOG.error("Batch storage failure", b);
+                yield new ApiException(503, "server_error", "storage_unavailable", null,
+                        "The storage backend is unavailable; try again shortly.", true);
+            }
         };
     }
 

@@ -1,0 +1,243 @@
+package dev.salvo.http.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvo.core.batch.Batch;
+import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.BatchResultItem;
+import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.FileContentItem;
+import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.ListBatchesFilter;
+import dev.salvo.core.batch.ModelTemplateStats;
+import dev.salvo.core.batch.Purpose;
+import dev.salvo.core.batch.RequestId;
+import dev.salvo.core.batch.RequestLookup;
+import dev.salvo.core.batch.RequestOutcome;
+import dev.salvo.core.batch.ResultStatus;
+import dev.salvo.http.auth.BearerAuth;
+import dev.salvo.http.auth.Principal;
+import dev.salvo.http.batch.content.JsonlWriter;
+import dev.salvo.http.error.ApiException;
+import dev.salvo.http.support.ListPage;
+import dev.salvo.http.support.QueryParams;
+import dev.salvo.http.support.RouteTable;
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * OpenAI's Batches API over {@link BatchStorage}, and Salvo's extensions (delete, merged results,
+ * retries), which live under the same paths but are named nowhere in OpenAI's API.
+ */
+public final class BatchRoutes {
+
+    static final String BASE = "/v1/batches";
+    private static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_LIMIT = 100;
+    private static final int MAX_RETRY_IDS = 10_000;
+
+    private final BatchStorage storage;
+    private final BatchApiSettings settings;
+    private final ObjectMapper json;
+
+    public BatchRoutes(BatchStorage storage, BatchApiSettings settings, ObjectMapper json) {
+        this.storage = storage;
+        this.settings = settings;
+        this.json = json;
+    }
+
+    public void register(RouteTable routes) {
+        routes.post(BASE, this::create);
+        routes.get(BASE, this::list);
+        routes.get(BASE + "/{batch_id}", this::retrieve);
+        routes.delete(BASE + "/{batch_id}", this::delete);
+        routes.post(BASE + "/{batch_id}/cancel", this::cancel);
+        routes.get(BASE + "/{batch_id}/results", this::results);
+        routes.post(BASE + "/{batch_id}/retry", this::retryFailed);
+        routes.post(BASE + "/{batch_id}/retry-requests", this::retryRequests);
+    }
+
+    private void create(Context ctx) throws IOException {
+        Principal principal = BearerAuth.principal(ctx);
+        CreateBatchRequest request = CreateBatchRequest.parse(json.readTree(ctx.bodyInputStream()), settings);
+        FileId fileId;
+        BatchFile file;
+        try {
+            fileId = WireIds.parseFile(request.inputFileId());
+            file = Tenancy.visible(principal, storage.getFileFromPrimary(fileId));
+        } catch (ApiException | BatchStorageException.NotFound e) {
+            throw new ApiException(404, "invalid_request_error", "file_not_found", "input_file_id",
+                    "No such file: '" + WireIds.printable(request.inputFileId()) + "'.");
+        }
+        if (file.purpose() != Purpose.BATCH) {
+            throw ApiException.invalidRequest("invalid_value", "input_file_id",
+                    "The input file must be a file uploaded with purpose 'batch'.");
+        }
+        requireEndpointMatches(fileId, request.endpoint());
+        long requests = storage.getFileTemplateStats(fileId).stream().mapToLong(ModelTemplateStats::requestCount).sum();
+        BatchInput input = new BatchInput(fileId, request.endpoint(), request.completionWindow(), request.metadata(),
+                principal.id(), null, null, requests);
+        ctx.json(BatchObject.of(storage.createBatch(input)));
+    }
+
+    /** Every line of a file shares one url (checked at upload), so the first line speaks for all. */
+    private void requireEndpointMatches(FileId fileId, String endpoint) {
+        try (Stream<FileContentItem> items = storage.streamFileContent(fileId, 0, null)) {
+            items.findFirst().ifPresent(first -> {
+                if (first instanceof FileContentItem.TemplateLine line && !line.template().path().equals(endpoint)) {
+                    throw ApiException.invalidRequest("mismatched_endpoint", "endpoint", "The input file's requests use url '"
+                            + line.template().path() + "', but the batch's endpoint is '" + endpoint + "'; they must be equal.");
+                }
+            });
+        }
+    }
+
+    private void list(Context ctx) {
+        Principal principal = BearerAuth.principal(ctx);
+        int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        BatchId after = null;
+        String rawAfter = ctx.queryParam("after");
+        if (rawAfter != null && !rawAfter.isEmpty()) {
+            try {
+                after = WireIds.parseBatch(rawAfter);
+            } catch (ApiException e) {
+                throw ApiException.invalidRequest("invalid_value", "after", "'after' must be a batch id.");
+            }
+        }
+        ListBatchesFilter filter = ListBatchesFilter.all().withCreatedBy(Tenancy.listOwner(principal)).page(after, limit + 1);
+        List<Batch> found;
+        try {
+            found = storage.listBatches(filter);
+        } catch (BatchStorageException.NotFound e) {
+            throw ApiException.invalidRequest("invalid_value", "after", "'after' must be the id of a batch from an earlier page.");
+        }
+        ctx.json(ListPage.of(found.stream().map(BatchObject::of).toList(), limit, BatchObject::id));
+    }
+
+    private void retrieve(Context ctx) {
+        ctx.json(BatchObject.of(ownBatch(ctx)));
+    }
+
+    private void cancel(Context ctx) {
+        Batch batch = ownBatch(ctx);
+        try {
+            ctx.json(BatchObject.of(storage.cancelBatch(batch.id())));
+        } catch (BatchStorageException.InvalidState e) {
+            throw ApiException.invalidRequest("invalid_state", null,
+                    "Cannot cancel a batch with status '" + storage.getBatch(batch.id()).status().wire() + "'.");
+        }
+    }
+
+    private void delete(Context ctx) {
+        Batch batch = ownBatch(ctx);
+        storage.deleteBatch(batch.id());
+        ctx.json(new BatchObject.Deleted(WireIds.batch(batch.id()), "batch", true));
+    }
+
+    /**
+     * The merged input/result view as JSONL, one line per input line in input order (an extension):
+     * {@code offset} skips lines, {@code limit} caps them, {@code search} filters custom_ids by substring,
+     * {@code status} by result status.
+     */
+    private void results(Context ctx) throws IOException {
+        Batch batch = ownBatch(ctx);
+        long offset = nonNegative(ctx.queryParam("offset"), "offset", 0);
+        long limit = nonNegative(ctx.queryParam("limit"), "limit", Long.MAX_VALUE);
+        String search = ctx.queryParam("search");
+        ResultStatus status;
+        try {
+            String raw = ctx.queryParam("status");
+            status = raw == null || raw.isEmpty() ? null : ResultStatus.parse(raw);
+        } catch (BatchStorageException.Validation e) {
+            throw ApiException.invalidRequest("invalid_value", "status", e.getMessage());
+        }
+        ctx.header("X-Salvo-Incomplete", String.valueOf(!batch.isTerminal()));
+        ctx.contentType("application/jsonl");
+        try (Stream<BatchResultItem> items = storage.streamBatchResults(batch.id(), offset, search, status).limit(limit);
+             OutputStream out = new BufferedOutputStream(ctx.res().getOutputStream(), 64 * 1024);
+             JsonlWriter writer = new JsonlWriter(out)) {
+            for (BatchResultItem item : (Iterable<BatchResultItem>) items::iterator) {
+                writer.write(item);
+            }
+        }
+    }
+
+    /** Every failed request of the batch goes back to pending (an extension). */
+    private void retryFailed(Context ctx) {
+        Batch batch = ownBatch(ctx);
+        long retried;
+        try {
+            retried = storage.retryFailedRequestsForBatch(batch.id());
+        } catch (BatchStorageException.InvalidState e) {
+            throw ApiException.invalidRequest("invalid_state", null, e.getMessage());
+        }
+        if (retried == 0) {
+            throw ApiException.invalidRequest("no_failed_requests", null, "No failed requests to retry in this batch.");
+        }
+        ctx.json(BatchObject.of(storage.getBatch(batch.id())));
+    }
+
+    /**
+     * The listed failed requests go back to pending (an extension). Body: {@code {"request_ids":
+     * ["batch_req_…", …]}}, the ids of output/error lines. An id of another batch is a 400; a request that
+     * is not failed is left alone; if none was failed the answer is a 400.
+     */
+    private void retryRequests(Context ctx) throws IOException {
+        Batch batch = ownBatch(ctx);
+        JsonNode body = json.readTree(ctx.bodyInputStream());
+        JsonNode ids = body == null ? null : body.get("request_ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) {
+            throw ApiException.invalidRequest("missing_required_parameter", "request_ids",
+                    "'request_ids' must be a non-empty array of batch request ids.");
+        }
+        if (ids.size() > MAX_RETRY_IDS) {
+            throw ApiException.invalidRequest("invalid_value", "request_ids", "At most " + MAX_RETRY_IDS + " ids per call.");
+        }
+        Set<RequestId> requested = new LinkedHashSet<>();
+        for (JsonNode id : ids) {
+            requested.add(WireIds.parseBatchRequest(id.isTextual() ? id.asText() : id.toString(), "request_ids"));
+        }
+        List<RequestId> list = new ArrayList<>(requested);
+        for (RequestLookup lookup : storage.getRequests(list)) {
+            if (!(lookup instanceof RequestLookup.Found found) || !found.request().data().batchId().equals(batch.id())) {
+                throw ApiException.invalidRequest("invalid_value", "request_ids", "'" + WireIds.batchRequest(lookup.requestId())
+                        + "' is not a request of this batch.");
+            }
+        }
+        long retried = storage.retryFailedRequests(list).stream().filter(RequestOutcome.Done.class::isInstance).count();
+        if (retried == 0) {
+            throw ApiException.invalidRequest("no_failed_requests", "request_ids", "None of the listed requests has failed.");
+        }
+        ctx.json(BatchObject.of(storage.getBatch(batch.id())));
+    }
+
+    private static long nonNegative(String raw, String param, long fallback) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.invalidRequest("invalid_value", param, "'" + param + "' must be a whole number, 0 or more.");
+    }
+
+    private Batch ownBatch(Context ctx) {
+        BatchId id = WireIds.parseBatch(ctx.pathParam("batch_id"));
+        return Tenancy.visible(BearerAuth.principal(ctx), storage.getBatch(id));
+    }
+}
