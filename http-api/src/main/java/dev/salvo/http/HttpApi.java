@@ -1,30 +1,30 @@
 package dev.salvo.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.checkpoint.CheckpointManager;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.daemon.DaemonStorage;
 import dev.salvo.http.auth.Authenticator;
 import dev.salvo.http.auth.BearerAuth;
+import dev.salvo.http.batch.BatchApiSettings;
+import dev.salvo.http.batch.BatchRoutes;
+import dev.salvo.http.batch.DaemonRoutes;
+import dev.salvo.http.batch.FileRoutes;
 import dev.salvo.http.checkpoint.CheckpointRoutes;
 import dev.salvo.http.error.ErrorHandlers;
 import dev.salvo.http.error.JettyErrorHandler;
 import dev.salvo.http.support.Json;
 import dev.salvo.http.support.RouteTable;
 import dev.salvo.http.system.SystemRoutes;
-import dev.salvo.core.batch.BatchStorage;
-import dev.salvo.core.batch.ListBatchesFilter;
-import dev.salvo.core.daemon.DaemonStorage;
-import dev.salvo.http.batch.BatchApiSettings;
-import dev.salvo.http.batch.BatchRoutes;
-import dev.salvo.http.batch.DaemonRoutes;
-import dev.salvo.http.batch.FileRoutes;
-import java.util.function.Supplier;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The HTTP server: Javalin over the ports. It holds no state of its own, so any number of replicas can

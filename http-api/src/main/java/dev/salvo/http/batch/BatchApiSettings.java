@@ -1,5 +1,6 @@
 package dev.salvo.http.batch;
 
+import dev.salvo.http.batch.upload.UploadRules;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -64,5 +65,9 @@ public record BatchApiSettings(long maxUploadBytes, int maxLinesPerFile, int max
 
     public boolean servesModel(String model) {
         return servedModels.isEmpty() || servedModels.contains(model);
+    }
+
+    public UploadRules uploadRules() {
+        return new UploadRules(maxUploadBytes, maxLinesPerFile, maxLineBytes, allowedEndpoints, servedModels);
     }
 }

@@ -1,6 +1,7 @@
 package dev.salvo.http.batch;
 
 import dev.salvo.core.batch.Batch;
+import dev.salvo.http.support.WireIds;
 import java.util.List;
 import java.util.Map;
 

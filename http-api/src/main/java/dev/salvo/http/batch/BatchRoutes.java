@@ -25,6 +25,7 @@ import dev.salvo.http.error.ApiException;
 import dev.salvo.http.support.ListPage;
 import dev.salvo.http.support.QueryParams;
 import dev.salvo.http.support.RouteTable;
+import dev.salvo.http.support.WireIds;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.salvo.http.batch;
 
 import dev.salvo.core.batch.BatchFile;
 import dev.salvo.core.batch.Purpose;
+import dev.salvo.http.support.WireIds;
 import java.time.Instant;
 
 /**

@@ -18,6 +18,7 @@ import dev.salvo.http.error.ApiException;
 import dev.salvo.http.support.ListPage;
 import dev.salvo.http.support.QueryParams;
 import dev.salvo.http.support.RouteTable;
+import dev.salvo.http.support.WireIds;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class FileRoutes {
             throw ApiException.tooLarge("file", "The file is larger than this server accepts ("
                     + settings.maxUploadBytes() + " bytes).");
         }
-        UploadItems items = UploadItems.of(ctx.req().getInputStream(), ctx.contentType(), settings, principal.id());
+        UploadItems items = UploadItems.of(ctx.req().getInputStream(), ctx.contentType(), settings.uploadRules(), principal.id());
         FileStreamResult result = storage.createFileStream(items);
         switch (result) {
             case FileStreamResult.Success success -> ctx.json(FileObject.of(storage.getFileFromPrimary(success.fileId())));

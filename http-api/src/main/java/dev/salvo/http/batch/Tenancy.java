@@ -4,6 +4,7 @@ import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
 import dev.salvo.http.auth.Principal;
 import dev.salvo.http.error.ApiException;
+import dev.salvo.http.support.WireIds;
 
 /**
  * Who may see what: a principal sees what it created, an admin sees everything. Anything else is

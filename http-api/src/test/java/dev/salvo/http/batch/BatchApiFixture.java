@@ -14,6 +14,7 @@ import dev.salvo.http.HttpApiSettings;
 import dev.salvo.http.TestClient;
 import dev.salvo.http.auth.HashedApiKeys;
 import dev.salvo.http.auth.Principal;
+import dev.salvo.http.support.WireIds;
 import dev.salvo.storage.memory.batch.MemoryBatchStorage;
 import java.net.http.HttpRequest;
 import java.time.Clock;

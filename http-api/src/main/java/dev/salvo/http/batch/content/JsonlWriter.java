@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.salvo.core.batch.BatchResultItem;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
-import dev.salvo.http.batch.WireIds;
+import dev.salvo.http.support.WireIds;
 import java.io.IOException;
 import java.io.OutputStream;
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.salvo.core.batch.RequestTemplateInput;
-import dev.salvo.http.batch.BatchApiSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,11 +28,11 @@ final class TemplateLineParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private final BatchApiSettings settings;
+    private final UploadRules settings;
     private final Set<String> customIds = new HashSet<>();
     private String fileUrl;
 
-    TemplateLineParser(BatchApiSettings settings) {
+    TemplateLineParser(UploadRules settings) {
         this.settings = settings;
     }
 

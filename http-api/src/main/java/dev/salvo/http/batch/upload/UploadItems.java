@@ -3,7 +3,6 @@ package dev.salvo.http.batch.upload;
 import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStreamItem;
 import dev.salvo.core.batch.RequestTemplateInput;
-import dev.salvo.http.batch.BatchApiSettings;
 import dev.salvo.http.error.ApiException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +35,7 @@ public final class UploadItems implements Iterator<FileStreamItem> {
 
     private final InputStream body;
     private final MultipartReader multipart;
-    private final BatchApiSettings settings;
+    private final UploadRules settings;
     private final String owner;
     private final TemplateLineParser lines;
     private LimitedInputStream fileBytes;
@@ -49,7 +48,7 @@ public final class UploadItems implements Iterator<FileStreamItem> {
     private String expiresAnchor;
     private String expiresSeconds;
 
-    private UploadItems(InputStream body, MultipartReader multipart, BatchApiSettings settings, String owner) {
+    private UploadItems(InputStream body, MultipartReader multipart, UploadRules settings, String owner) {
         this.body = body;
         this.multipart = multipart;
         this.settings = settings;
@@ -63,7 +62,7 @@ public final class UploadItems implements Iterator<FileStreamItem> {
      * @param owner       the uploading principal, recorded as the file's owner
      * @throws ApiException 400 if the body is not multipart/form-data
      */
-    public static UploadItems of(InputStream body, String contentType, BatchApiSettings settings, String owner) {
+    public static UploadItems of(InputStream body, String contentType, UploadRules settings, String owner) {
         String boundary = MultipartReader.boundary(contentType).orElseThrow(() -> ApiException.invalidRequest(
                 "invalid_content_type", null, "Upload a file as multipart/form-data with the fields 'file' and 'purpose'."));
         InputStream limited = new LimitedInputStream(body, settings.maxUploadBytes() + FRAMING_ALLOWANCE);

@@ -1,4 +1,4 @@
-package dev.salvo.http.batch;
+package dev.salvo.http.support;
 
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.FileId;
@@ -73,7 +73,7 @@ public final class WireIds {
     }
 
     /** Echoing a client's id back is helpful; echoing 10 KB of it or control characters is not. */
-    static String printable(String text) {
+    public static String printable(String text) {
         if (text == null) {
             return "";
         }
