@@ -1170,7 +1170,27 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
                 .isEqualTo(Entity.BATCH);
     }
 
+    @Test
+    @DisplayName("BS-4.7 while a batch is cancelled, the results view shows its unfinished requests as canceled, as the counts do")
+    void batchResultsViewOfACancelledBatch() {
+        Batch b = newBatch(3, M);
+        List<BatchRequest> claimed = claim(liveDaemon(), M, 2);
+        complete(start(claimed.get(0)), "{\"ok\":true}", now());
+        start(claimed.get(1));
+        Batch cancelling = storage().cancelBatch(b.id());
+        assertThat(cancelling.counts().canceled()).isEqualTo(2);
+
+        List<BatchResultItem> rows = results(b.id(), 0, null, null);
+        assertThat(rows).extracting(BatchResultItem::status)
+                .containsExactly(ResultStatus.COMPLETED, ResultStatus.CANCELED, ResultStatus.CANCELED);
+        assertThat(rows.get(0).responseBody()).isEqualTo("{\"ok\":true}");
+        assertThat(results(b.id(), 0, null, ResultStatus.CANCELED)).extracting(BatchResultItem::lineNumber)
+                .containsExactly(1L, 2L);
+        assertThat(results(b.id(), 0, null, ResultStatus.PENDING)).isEmpty();
+    }
+
     // ================================================================ 5. claims
+
 
     @Test
     @DisplayName("BS-5.1 a claim moves pending requests to claimed by the daemon, keeping the attempt; what it returns is what is stored")

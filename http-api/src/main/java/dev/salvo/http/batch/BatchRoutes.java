@@ -129,8 +129,13 @@ public final class BatchRoutes {
         ctx.json(BatchObject.of(ownBatch(ctx)));
     }
 
+    /** Cancelling a cancelling batch is a no-op; a finished one (cancelled included) is a 400, as the spec says. */
     private void cancel(Context ctx) {
         Batch batch = ownBatch(ctx);
+        if (batch.isTerminal()) {
+            throw ApiException.invalidRequest("invalid_state", null,
+                    "Cannot cancel a batch with status '" + batch.status().wire() + "'.");
+        }
         try {
             ctx.json(BatchObject.of(storage.cancelBatch(batch.id())));
         } catch (BatchStorageException.InvalidState e) {

@@ -172,7 +172,7 @@ final class ContentStreams {
                     if (template == null) {
                         return null;
                     }
-                    ResultStatus rowStatus = statusOf(slot);
+                    ResultStatus rowStatus = statusOf(slot, batch);
                     if (status != null && rowStatus != status) {
                         continue;
                     }
@@ -225,10 +225,12 @@ final class ContentStreams {
         }.stream();
     }
 
-    static ResultStatus statusOf(RequestViews.Slot slot) {
+    /** A cancelled batch's unfinished requests read canceled, as its counts do (they are only marked so lazily). */
+    static ResultStatus statusOf(RequestViews.Slot slot, BatchEntry batch) {
+        boolean cancelled = batch.cancelling() || batch.cancelledAt != Nanos.NONE;
         return switch (slot.kind()) {
-            case PENDING -> ResultStatus.PENDING;
-            case CLAIMED, PROCESSING -> ResultStatus.IN_PROGRESS;
+            case PENDING -> cancelled ? ResultStatus.CANCELED : ResultStatus.PENDING;
+            case CLAIMED, PROCESSING -> cancelled ? ResultStatus.CANCELED : ResultStatus.IN_PROGRESS;
             case COMPLETED, SUPERSEDED -> ResultStatus.COMPLETED;
             case FAILED -> ResultStatus.FAILED;
             case CANCELED -> ResultStatus.CANCELED;
