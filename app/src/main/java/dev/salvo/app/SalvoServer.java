@@ -8,6 +8,7 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.name.Names;
 import dev.salvo.app.backend.StorageBackends;
 import dev.salvo.app.config.AuthSettings;
+import dev.salvo.app.config.ConfigException;
 import dev.salvo.app.config.ConfigKeys;
 import dev.salvo.app.config.DaemonSettings;
 import dev.salvo.app.config.ModelSettings;
@@ -16,6 +17,8 @@ import dev.salvo.app.metrics.MicrometerDaemonMetrics;
 import dev.salvo.app.spi.StorageBackendProvider;
 import dev.salvo.app.upstream.EchoUpstream;
 import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.CompletionWindow;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.daemon.DaemonData;
 import dev.salvo.core.daemon.DaemonId;
@@ -25,6 +28,7 @@ import dev.salvo.daemon.config.ModelRoute;
 import dev.salvo.daemon.upstream.JdkUpstreamClient;
 import dev.salvo.http.HttpApi;
 import dev.salvo.http.HttpApiSettings;
+import dev.salvo.http.batch.BatchApiSettings;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -93,8 +97,14 @@ public final class SalvoServer implements AutoCloseable {
                         config.intValue(ConfigKeys.HTTP_PORT),
                         config.longValue(ConfigKeys.CHECKPOINT_MAX_STATE_BYTES),
                         config.intValue(ConfigKeys.CHECKPOINT_MAX_PER_THREAD));
-                api = HttpApi.create(settings, auth.authenticator(), injector.getInstance(CheckpointStore.class), clock,
-                        metrics::scrape).start();
+                api = HttpApi.builder(settings, auth.authenticator(injector.getInstance(dev.salvo.core.auth.ApiKeyStore.class)))
+                        .clock(clock)
+                        .checkpoints(injector.getInstance(CheckpointStore.class))
+                        .batches(injector.getInstance(BatchStorage.class), injector.getInstance(DaemonStorage.class),
+                                batchApiSettings(config))
+                        .metrics(metrics::scrape)
+                        .build()
+                        .start();
                 parts.add(api);
                 if (auth.devMode()) {
                     warnDevMode();
@@ -111,6 +121,30 @@ public final class SalvoServer implements AutoCloseable {
             parts.addAll(backendResources);
             closeAll(parts);
             throw e;
+        }
+    }
+
+    /** Upload limits and batch choices; a line may only name a model this deployment is configured to serve. */
+    static BatchApiSettings batchApiSettings(SalvoConfig config) {
+        List<String> windows = ModelSettings.names(config.require(ConfigKeys.BATCH_COMPLETION_WINDOWS));
+        for (String window : windows) {
+            try {
+                CompletionWindow.parse(window);
+            } catch (BatchStorageException.Validation e) {
+                throw new ConfigException(ConfigKeys.BATCH_COMPLETION_WINDOWS + ": " + e.getMessage());
+            }
+        }
+        if (windows.isEmpty()) {
+            throw new ConfigException(ConfigKeys.BATCH_COMPLETION_WINDOWS + " must name at least one window, e.g. 24h");
+        }
+        try {
+            return BatchApiSettings.defaults(Set.copyOf(ModelSettings.names(config.getOrDefault(ConfigKeys.MODELS, ""))))
+                    .withMaxUploadBytes(config.longValue(ConfigKeys.FILES_MAX_UPLOAD_BYTES))
+                    .withMaxLinesPerFile(config.intValue(ConfigKeys.FILES_MAX_LINES))
+                    .withMaxLineBytes(config.intValue(ConfigKeys.FILES_MAX_LINE_BYTES))
+                    .withCompletionWindows(windows);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("salvo.files.*: " + e.getMessage());
         }
     }
 
@@ -155,10 +189,11 @@ public final class SalvoServer implements AutoCloseable {
         LOG.warn("""
 
                 ************************************************************************
-                *  DEVELOPMENT MODE: no API keys are configured, so the fixed key      *
+                *  DEVELOPMENT MODE: no API key is configured or stored, so the key    *
                 *  '{}' is accepted as the admin principal '{}'.
                 *  Anyone who can reach this port can read and write everything.      *
-                *  Configure salvo.auth.keys (SALVO_AUTH_KEYS) before exposing it.     *
+                *  Create a key ('salvo keys create --name NAME') or configure        *
+                *  salvo.auth.keys (SALVO_AUTH_KEYS) before exposing it.               *
                 ************************************************************************""",
                 AuthSettings.DEV_KEY, AuthSettings.DEV_PRINCIPAL);
     }

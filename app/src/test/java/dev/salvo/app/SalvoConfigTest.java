@@ -8,8 +8,11 @@ import dev.salvo.app.config.AuthSettings;
 import dev.salvo.app.config.ConfigException;
 import dev.salvo.app.config.ConfigKeys;
 import dev.salvo.app.config.SalvoConfig;
+import dev.salvo.core.auth.ApiKeyStore;
+import dev.salvo.http.auth.Authenticator;
 import dev.salvo.http.auth.HashedApiKeys;
 import dev.salvo.http.auth.Principal;
+import dev.salvo.storage.memory.auth.MemoryApiKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -73,23 +76,29 @@ class SalvoConfigTest {
                 .set(ConfigKeys.AUTH_ADMINS, "alice")
                 .build();
         AuthSettings auth = AuthSettings.from(config);
+        Authenticator authenticator = auth.authenticator(noStoredKeys());
         assertThat(auth.devMode()).isFalse();
-        assertThat(auth.authenticator().authenticate("sk-alice")).contains(new Principal("alice", true));
-        assertThat(auth.authenticator().authenticate("sk-bob")).contains(new Principal("bob", false));
-        assertThat(auth.authenticator().authenticate(AuthSettings.DEV_KEY)).isEmpty();
-        assertThat(auth.authenticator().authenticate("sk-alic")).isEmpty();
+        assertThat(authenticator.authenticate("sk-alice")).contains(new Principal("alice", true));
+        assertThat(authenticator.authenticate("sk-bob")).contains(new Principal("bob", false));
+        assertThat(authenticator.authenticate(AuthSettings.DEV_KEY)).isEmpty();
+        assertThat(authenticator.authenticate("sk-alic")).isEmpty();
     }
 
     @Test
     void developmentModeOnlyWithoutKeys() {
         AuthSettings dev = AuthSettings.from(SalvoConfig.builder().build());
+        assertThat(dev.authenticator(noStoredKeys()).authenticate(AuthSettings.DEV_KEY)).contains(new Principal("dev", true));
         assertThat(dev.devMode()).isTrue();
-        assertThat(dev.authenticator().authenticate(AuthSettings.DEV_KEY)).contains(new Principal("dev", true));
-        assertThatThrownBy(() -> AuthSettings.from(SalvoConfig.builder().set(ConfigKeys.AUTH_DEV_MODE, "false").build()))
+        AuthSettings off = AuthSettings.from(SalvoConfig.builder().set(ConfigKeys.AUTH_DEV_MODE, "false").build());
+        assertThatThrownBy(() -> off.authenticator(noStoredKeys()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SALVO_AUTH_KEYS");
         assertThatThrownBy(() -> AuthSettings.from(SalvoConfig.builder().set(ConfigKeys.AUTH_KEYS, "Alice:k").build()))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> AuthSettings.from(SalvoConfig.builder().set(ConfigKeys.AUTH_KEYS, "bob:sha256:abc").build()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("64 hex");
+    }
+
+    private static ApiKeyStore noStoredKeys() {
+        return new MemoryApiKeyStore(java.time.Clock.systemUTC());
     }
 }

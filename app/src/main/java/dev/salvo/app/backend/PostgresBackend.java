@@ -4,6 +4,7 @@ import com.google.inject.Module;
 import dev.salvo.app.config.ConfigKeys;
 import dev.salvo.app.config.SalvoConfig;
 import dev.salvo.app.spi.StorageBackendProvider;
+import dev.salvo.storage.postgres.PostgresApiKeyModule;
 import dev.salvo.storage.postgres.PostgresSettings;
 import dev.salvo.storage.postgres.PostgresStorageModule;
 
@@ -22,6 +23,12 @@ public final class PostgresBackend implements StorageBackendProvider {
     @Override
     public Module module(SalvoConfig config) {
         return new PostgresStorageModule(settings(config));
+    }
+
+    /** The key store over its own small pool, without the batch and checkpoint adapters. */
+    @Override
+    public Module apiKeysModule(SalvoConfig config) {
+        return new PostgresApiKeyModule(settings(config).withMaxPoolSize(2));
     }
 
     public static PostgresSettings settings(SalvoConfig config) {

@@ -21,6 +21,10 @@ public final class ConfigKeys {
     public static final String AUTH_DEV_MODE = "salvo.auth.dev-mode";
     public static final String CHECKPOINT_MAX_STATE_BYTES = "salvo.checkpoints.max-state-bytes";
     public static final String CHECKPOINT_MAX_PER_THREAD = "salvo.checkpoints.max-per-thread";
+    public static final String FILES_MAX_UPLOAD_BYTES = "salvo.files.max-upload-bytes";
+    public static final String FILES_MAX_LINES = "salvo.files.max-lines";
+    public static final String FILES_MAX_LINE_BYTES = "salvo.files.max-line-bytes";
+    public static final String BATCH_COMPLETION_WINDOWS = "salvo.batches.completion-windows";
     public static final String MODELS = "salvo.models";
     /** Per-model keys: {@code salvo.models.<name>.<suffix>}. */
     public static final java.util.List<String> MODEL_SUFFIXES = java.util.List.of(
@@ -64,6 +68,10 @@ public final class ConfigKeys {
         d.put(AUTH_DEV_MODE, "auto");
         d.put(CHECKPOINT_MAX_STATE_BYTES, String.valueOf(10L * 1024 * 1024));
         d.put(CHECKPOINT_MAX_PER_THREAD, "100");
+        d.put(FILES_MAX_UPLOAD_BYTES, String.valueOf(200L * 1024 * 1024));
+        d.put(FILES_MAX_LINES, "50000");
+        d.put(FILES_MAX_LINE_BYTES, String.valueOf(1024 * 1024));
+        d.put(BATCH_COMPLETION_WINDOWS, "24h");
         d.put(MODELS, "echo");
         d.put("salvo.models.echo.base-url", "builtin:echo");
         d.put("salvo.models.echo.concurrency", "64");

@@ -22,4 +22,16 @@ public interface StorageBackendProvider {
 
     /** The Guice module wiring this backend, configured from {@code salvo.storage.<name>.*} keys. */
     Module module(SalvoConfig config);
+
+    /**
+     * The module {@code salvo keys} uses: it must bind {@link dev.salvo.core.auth.ApiKeyStore} over the same
+     * data as {@link #module}, and may bind only that (plus what it must close, in {@code salvo.resources}).
+     * {@code salvo keys} runs while servers run on the same storage, so override this when {@link #module}
+     * takes anything a second process cannot share, as the filesystem backend's data directory lock.
+     * The default is {@link #module} itself. Throw {@link dev.salvo.app.config.ConfigException} if keys
+     * cannot be managed from another process at all.
+     */
+    default Module apiKeysModule(SalvoConfig config) {
+        return module(config);
+    }
 }

@@ -4,9 +4,11 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.salvo.app.config.SalvoConfig;
 import dev.salvo.app.spi.StorageBackendProvider;
+import dev.salvo.core.auth.ApiKeyStore;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.daemon.DaemonStorage;
+import dev.salvo.storage.memory.auth.MemoryApiKeyStore;
 import dev.salvo.storage.memory.batch.MemoryBatchStorage;
 import dev.salvo.storage.memory.checkpoint.MemoryCheckpointStore;
 
@@ -35,6 +37,7 @@ public final class ThirdPartyBackend implements StorageBackendProvider {
                 MemoryBatchStorage batches = new MemoryBatchStorage(java.time.Clock.systemUTC());
                 bind(BatchStorage.class).toInstance(batches);
                 bind(DaemonStorage.class).toInstance(batches);
+                bind(ApiKeyStore.class).toInstance(new MemoryApiKeyStore(java.time.Clock.systemUTC()));
             }
         };
     }

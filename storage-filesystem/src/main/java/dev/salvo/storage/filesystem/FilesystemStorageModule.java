@@ -24,6 +24,10 @@ import java.util.Objects;
  * <p>{@link BatchStorage} and {@link DaemonStorage} are one {@link FilesystemBatchStorage} (stale-claim
  * recovery reads the daemon registry). It takes the application's {@link Clock} binding: one clock per
  * process decides every deadline, heartbeat and backoff it stores.
+ *
+ * <p>{@link dev.salvo.core.auth.ApiKeyStore} comes from {@link FilesystemApiKeyModule}: the key store lives
+ * under {@code <data-dir>/keys} outside the directory lock, so other processes may add and revoke keys while
+ * this one runs. It holds no open files, so it needs no place among the resources.
  */
 public final class FilesystemStorageModule extends AbstractModule {
 
@@ -38,6 +42,7 @@ public final class FilesystemStorageModule extends AbstractModule {
 
     @Override
     protected void configure() {
+        install(new FilesystemApiKeyModule(settings));
         bind(CheckpointStore.class).to(FilesystemCheckpointStore.class);
         bind(BatchStorage.class).to(FilesystemBatchStorage.class);
         bind(DaemonStorage.class).to(FilesystemBatchStorage.class);

@@ -5,9 +5,11 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
+import dev.salvo.core.auth.ApiKeyStore;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.daemon.DaemonStorage;
+import dev.salvo.storage.postgres.auth.PostgresApiKeyStore;
 import dev.salvo.storage.postgres.batch.PostgresBatchStorage;
 import dev.salvo.storage.postgres.checkpoint.PostgresCheckpointStore;
 import java.time.Clock;
@@ -45,6 +47,13 @@ public final class PostgresStorageModule extends AbstractModule {
     @Singleton
     CheckpointStore checkpointStore(PostgresDatabase database) {
         return new PostgresCheckpointStore(database.dsl());
+    }
+
+    /** Keys created by {@code salvo keys} count at once: every lookup reads the table. */
+    @Provides
+    @Singleton
+    ApiKeyStore apiKeyStore(PostgresDatabase database, Clock clock) {
+        return new PostgresApiKeyStore(database.dsl(), clock);
     }
 
     @Provides
