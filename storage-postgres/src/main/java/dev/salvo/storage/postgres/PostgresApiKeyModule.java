@@ -13,8 +13,7 @@ import java.util.Objects;
 /**
  * Binds {@link ApiKeyStore} alone, over its own {@link PostgresDatabase} (registered in
  * {@code salvo.resources}): what {@code salvo keys} needs, without the batch and checkpoint adapters.
- * A deployment uses {@link PostgresStorageModule}, which binds the same store with everything else;
- * the two are never installed together.
+ * {@link PostgresStorageModule} installs it and adds the batch and checkpoint adapters over the same pool.
  */
 public final class PostgresApiKeyModule extends AbstractModule {
 
@@ -36,6 +35,7 @@ public final class PostgresApiKeyModule extends AbstractModule {
         return PostgresDatabase.open(settings);
     }
 
+    /** Keys created by {@code salvo keys} count at once: every lookup reads the table. */
     @Provides
     @Singleton
     ApiKeyStore apiKeyStore(PostgresDatabase database, Clock clock) {

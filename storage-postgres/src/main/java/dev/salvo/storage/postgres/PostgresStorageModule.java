@@ -3,13 +3,9 @@ package dev.salvo.storage.postgres;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import com.google.inject.multibindings.Multibinder;
-import com.google.inject.name.Names;
-import dev.salvo.core.auth.ApiKeyStore;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.daemon.DaemonStorage;
-import dev.salvo.storage.postgres.auth.PostgresApiKeyStore;
 import dev.salvo.storage.postgres.batch.PostgresBatchStorage;
 import dev.salvo.storage.postgres.checkpoint.PostgresCheckpointStore;
 import java.time.Clock;
@@ -31,29 +27,16 @@ public final class PostgresStorageModule extends AbstractModule {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** The pool and the key store come from the key module, which {@code salvo keys} also uses alone. */
     @Override
     protected void configure() {
-        Multibinder.newSetBinder(binder(), AutoCloseable.class, Names.named("salvo.resources"))
-                .addBinding().to(PostgresDatabase.class);
-    }
-
-    @Provides
-    @Singleton
-    PostgresDatabase database() {
-        return PostgresDatabase.open(settings);
+        install(new PostgresApiKeyModule(settings));
     }
 
     @Provides
     @Singleton
     CheckpointStore checkpointStore(PostgresDatabase database) {
         return new PostgresCheckpointStore(database.dsl());
-    }
-
-    /** Keys created by {@code salvo keys} count at once: every lookup reads the table. */
-    @Provides
-    @Singleton
-    ApiKeyStore apiKeyStore(PostgresDatabase database, Clock clock) {
-        return new PostgresApiKeyStore(database.dsl(), clock);
     }
 
     @Provides

@@ -11,16 +11,21 @@ import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.storage.postgres.jooq.tables.Batches;
 import dev.salvo.storage.postgres.jooq.tables.Requests;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record1;
+import org.jooq.Record;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
 
@@ -39,9 +44,28 @@ final class BatchFinalizer {
     private static final Requests R = REQUESTS;
 
     /** What {@link #closeIfDone} needs from the locked batch row. */
-    private static final List<Field<?>> STATE_FIELDS = List.of(B.ID, B.IN_PROGRESS_AT, B.COMPLETED_AT, B.FAILED_AT,
-            B.CANCELLED_AT, B.EXPIRED_AT, B.CANCELLING_AT, B.TOTAL_REQUESTS, B.COMPLETED_COUNT, B.FAILED_COUNT,
-            B.CANCELED_COUNT);
+    record BatchState(UUID id, boolean inProgress, boolean completed, boolean failed, boolean cancelled, boolean expired,
+                      boolean cancelling, long total, long completedCount, long failedCount, long canceledCount) {
+
+        static final String COLUMNS = "id, in_progress_at, completed_at, failed_at, cancelled_at, expired_at, cancelling_at,"
+                + " total_requests, completed_count, failed_count, canceled_count";
+
+        static BatchState read(ResultSet rs) throws SQLException {
+            return new BatchState(rs.getObject(1, UUID.class), rs.getObject(2) != null, rs.getObject(3) != null,
+                    rs.getObject(4) != null, rs.getObject(5) != null, rs.getObject(6) != null, rs.getObject(7) != null,
+                    rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11));
+        }
+    }
+
+    /** Fixed statement texts (see {@link Sql#jdbc} for why these are plain JDBC). */
+    private static final String LOCK_BATCH = "select " + BatchState.COLUMNS + "%s from batches where id = ? for no key update";
+    private static final String ADD_COUNTS = "update batches set completed_count = completed_count + ?,"
+            + " failed_count = failed_count + ?, canceled_count = canceled_count + ?, output_lines = output_lines + ?,"
+            + " output_bytes = output_bytes + ?, error_lines = error_lines + ?, error_bytes = error_bytes + ?"
+            + " where id = ? returning " + BatchState.COLUMNS + "%s";
+    /** Which of the given requests are the original of an escalated copy (null if none). */
+    private static final String COPIES_PROBE = ", (select array_agg(distinct c.escalated_from) from requests c"
+            + " where c.escalated_from = any(?))";
 
     private final Sql sql;
 
@@ -56,26 +80,76 @@ final class BatchFinalizer {
      * lock the transaction takes. @return whether the batch became terminal
      */
     boolean settle(DSLContext tx, UUID batchId, CounterDelta delta, Instant now) {
-        Record row = lockWith(tx, batchId, delta);
-        return row != null && closeIfDone(tx, row, now);
+        Locked locked = lock(tx, batchId, delta, null);
+        return locked != null && closeIfDone(tx, locked.state(), now);
     }
 
-    /** Applies {@code delta} without trying to close the batch (a retry reopens it instead). */
-    Record lockWith(DSLContext tx, UUID batchId, CounterDelta delta) {
-        if (delta.isZero()) {
-            return tx.select(STATE_FIELDS).from(B).where(B.ID.eq(batchId)).forNoKeyUpdate().fetchOne();
+    /**
+     * {@link #settle}, and in the same statement (so in the same round trip) a probe: which of
+     * {@code originals} have an escalated copy. If some do, the batch is left unclosed and they are
+     * returned — the caller wrote them as if they had none and must roll back.
+     */
+    Set<UUID> settleUnlessCopied(DSLContext tx, UUID batchId, CounterDelta delta, Instant now, UUID[] originals) {
+        Locked locked = lock(tx, batchId, delta, originals);
+        if (locked == null) {
+            return Set.of();
         }
-        return tx.update(B)
-                .set(B.COMPLETED_COUNT, B.COMPLETED_COUNT.plus(delta.completed()))
-                .set(B.FAILED_COUNT, B.FAILED_COUNT.plus(delta.failed()))
-                .set(B.CANCELED_COUNT, B.CANCELED_COUNT.plus(delta.canceled()))
-                .set(B.OUTPUT_LINES, B.OUTPUT_LINES.plus(delta.outputLines()))
-                .set(B.OUTPUT_BYTES, B.OUTPUT_BYTES.plus(delta.outputBytes()))
-                .set(B.ERROR_LINES, B.ERROR_LINES.plus(delta.errorLines()))
-                .set(B.ERROR_BYTES, B.ERROR_BYTES.plus(delta.errorBytes()))
-                .where(B.ID.eq(batchId))
-                .returningResult(STATE_FIELDS)
-                .fetchOne();
+        if (!locked.originalsWithCopies().isEmpty()) {
+            return locked.originalsWithCopies();
+        }
+        closeIfDone(tx, locked.state(), now);
+        return Set.of();
+    }
+
+    /** Applies {@code delta} without trying to close the batch (a retry reopens it instead). @return null if there is no such batch */
+    BatchState lockWith(DSLContext tx, UUID batchId, CounterDelta delta) {
+        Locked locked = lock(tx, batchId, delta, null);
+        return locked == null ? null : locked.state();
+    }
+
+    private record Locked(BatchState state, Set<UUID> originalsWithCopies) {
+    }
+
+    private static Locked lock(DSLContext tx, UUID batchId, CounterDelta delta, UUID[] probe) {
+        String probeSql = probe == null ? "" : COPIES_PROBE;
+        return Sql.jdbc(tx, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    String.format(delta.isZero() ? LOCK_BATCH : ADD_COUNTS, probeSql))) {
+                int i = 1;
+                if (delta.isZero() && probe != null) {
+                    statement.setArray(i++, connection.createArrayOf("uuid", probe));
+                }
+                if (!delta.isZero()) {
+                    statement.setLong(i++, delta.completed());
+                    statement.setLong(i++, delta.failed());
+                    statement.setLong(i++, delta.canceled());
+                    statement.setLong(i++, delta.outputLines());
+                    statement.setLong(i++, delta.outputBytes());
+                    statement.setLong(i++, delta.errorLines());
+                    statement.setLong(i++, delta.errorBytes());
+                }
+                statement.setObject(i++, batchId);
+                if (!delta.isZero() && probe != null) {
+                    statement.setArray(i, connection.createArrayOf("uuid", probe));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    Set<UUID> copied = Set.of();
+                    if (probe != null) {
+                        java.sql.Array found = rs.getArray(12);
+                        if (found != null) {
+                            copied = new HashSet<>();
+                            for (Object id : (Object[]) found.getArray()) {
+                                copied.add((UUID) id);
+                            }
+                        }
+                    }
+                    return new Locked(BatchState.read(rs), copied);
+                }
+            }
+        });
     }
 
     /**
@@ -83,23 +157,21 @@ final class BatchFinalizer {
      * becomes cancelled; a running batch whose originals are all terminal and that has no escalated copy
      * still racing becomes completed (finalizing and completed stamped together).
      */
-    private boolean closeIfDone(DSLContext tx, Record b, Instant now) {
-        if (b.get(B.COMPLETED_AT) != null || b.get(B.FAILED_AT) != null || b.get(B.CANCELLED_AT) != null
-                || b.get(B.EXPIRED_AT) != null) {
+    private boolean closeIfDone(DSLContext tx, BatchState b, Instant now) {
+        if (b.completed() || b.failed() || b.cancelled() || b.expired()) {
             return false;
         }
-        UUID id = b.get(B.ID);
-        if (b.get(B.CANCELLING_AT) != null) {
-            if (tx.fetchExists(R, R.BATCH_ID.eq(id).and(R.STATE.in(RequestStates.IN_FLIGHT)))) {
+        UUID id = b.id();
+        if (b.cancelling()) {
+            if (tx.fetchExists(R, R.BATCH_ID.eq(id).and(RequestStates.in(R.STATE, RequestStates.IN_FLIGHT)))) {
                 return false;
             }
             return tx.update(B).set(B.CANCELLED_AT, now).where(B.ID.eq(id)).and(B.CANCELLED_AT.isNull()).execute() == 1;
         }
-        if (b.get(B.IN_PROGRESS_AT) == null
-                || b.get(B.COMPLETED_COUNT) + b.get(B.FAILED_COUNT) + b.get(B.CANCELED_COUNT) < b.get(B.TOTAL_REQUESTS)) {
+        if (!b.inProgress() || b.completedCount() + b.failedCount() + b.canceledCount() < b.total()) {
             return false;
         }
-        if (tx.fetchExists(R, R.BATCH_ID.eq(id).and(R.ESCALATED_FROM.isNotNull()).and(R.STATE.in(RequestStates.LIVE)))) {
+        if (tx.fetchExists(R, R.BATCH_ID.eq(id).and(R.ESCALATED_FROM.isNotNull()).and(RequestStates.in(R.STATE, RequestStates.LIVE)))) {
             return false;
         }
         return tx.update(B)
@@ -140,11 +212,11 @@ final class BatchFinalizer {
         Requests inFlight = R.as("in_flight");
         Requests liveCopy = R.as("live_copy");
         Condition cancellable = B.CANCELLING_AT.isNotNull().andNotExists(DSL.selectOne().from(inFlight)
-                .where(inFlight.BATCH_ID.eq(B.ID)).and(inFlight.STATE.in(RequestStates.IN_FLIGHT)));
+                .where(inFlight.BATCH_ID.eq(B.ID)).and(RequestStates.in(inFlight.STATE, RequestStates.IN_FLIGHT)));
         Condition completable = B.CANCELLING_AT.isNull().and(B.IN_PROGRESS_AT.isNotNull())
                 .and(B.COMPLETED_COUNT.plus(B.FAILED_COUNT).plus(B.CANCELED_COUNT).ge(B.TOTAL_REQUESTS))
                 .andNotExists(DSL.selectOne().from(liveCopy).where(liveCopy.BATCH_ID.eq(B.ID))
-                        .and(liveCopy.ESCALATED_FROM.isNotNull()).and(liveCopy.STATE.in(RequestStates.LIVE)));
+                        .and(liveCopy.ESCALATED_FROM.isNotNull()).and(RequestStates.in(liveCopy.STATE, RequestStates.LIVE)));
         List<UUID> closable = sql.read("find batches to close", () -> sql.dsl()
                 .select(B.ID).from(B)
                 .where(BatchRows.unfinished(B)).and(cancellable.or(completable))
@@ -175,12 +247,12 @@ final class BatchFinalizer {
         int failed = tx.with(LockedRows.ids("expiring", lockedLive(batchId, true)))
                 .update(R).set(failedColumns)
                 .where(LockedRows.in(R.ID, "expiring"))
-                .and(R.STATE.in(RequestStates.LIVE))
+                .and(RequestStates.in(R.STATE, RequestStates.LIVE))
                 .execute();
         tx.with(LockedRows.ids("orphaned_copies", lockedLive(batchId, false)))
                 .update(R).set(RequestStates.columns(R, new RequestState.Canceled(now)))
                 .where(LockedRows.in(R.ID, "orphaned_copies"))
-                .and(R.STATE.in(RequestStates.LIVE))
+                .and(RequestStates.in(R.STATE, RequestStates.LIVE))
                 .execute();
         if (failed == 0) {
             return settle(tx, batchId, CounterDelta.NONE, now);
@@ -204,7 +276,7 @@ final class BatchFinalizer {
         return DSL.select(locked.ID).from(locked)
                 .where(locked.BATCH_ID.eq(batchId))
                 .and(originals ? locked.ESCALATED_FROM.isNull() : locked.ESCALATED_FROM.isNotNull())
-                .and(locked.STATE.in(RequestStates.LIVE))
+                .and(RequestStates.in(locked.STATE, RequestStates.LIVE))
                 .orderBy(locked.ID)
                 .forUpdate();
     }

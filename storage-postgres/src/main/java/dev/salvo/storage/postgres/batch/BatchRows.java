@@ -34,7 +34,7 @@ final class BatchRows {
             .otherwise(DSL.field(DSL.selectCount()
                     .from(FLIGHT)
                     .where(FLIGHT.BATCH_ID.eq(B.ID))
-                    .and(FLIGHT.STATE.in(RequestStates.IN_FLIGHT))
+                    .and(RequestStates.in(FLIGHT.STATE, RequestStates.IN_FLIGHT))
                     .and(FLIGHT.ESCALATED_FROM.isNull())))
             .as("in_flight_originals");
 

@@ -1,28 +1,31 @@
 package dev.salvo.storage.postgres.batch;
 
-import static dev.salvo.storage.postgres.jooq.Tables.BATCHES;
 import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
-import static dev.salvo.storage.postgres.jooq.Tables.REQUEST_TEMPLATES;
 
+import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.RequestData;
+import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestState;
-import dev.salvo.storage.postgres.jooq.tables.Batches;
+import dev.salvo.core.batch.RequestStateKind;
+import dev.salvo.core.batch.TemplateId;
+import dev.salvo.core.daemon.DaemonId;
 import dev.salvo.storage.postgres.jooq.tables.Requests;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.jooq.CommonTableExpression;
 import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Row2;
-import org.jooq.Table;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
+import org.jooq.JSONB;
 
 /**
  * {@code claimRequests}: one UPDATE … RETURNING statement.
@@ -30,7 +33,7 @@ import org.jooq.impl.SQLDataType;
  * <pre>
  * WITH picked AS MATERIALIZED (                      -- at most `limit` rows in all
  *   SELECT …, row_number() OVER (ORDER BY score, expires_at, batch_id, line_number, id) AS ord
- *   FROM (VALUES (model, slots), …) caps             -- only models with free slots
+ *   FROM unnest(:models, :slots) caps                -- only models with free slots
  *   CROSS JOIN LATERAL (                              -- per model: at most `slots` rows
  *     SELECT … FROM (running batches ordered by score, expires_at, id) cand
  *     CROSS JOIN LATERAL (                            -- per batch: its first pending rows of the model
@@ -55,13 +58,22 @@ import org.jooq.impl.SQLDataType;
  * {@link dev.salvo.core.batch.ClaimScoring} expression in float8 with seconds floored to milliseconds,
  * so ties and order match the Java definition exactly. The candidate batches come from
  * batches_running_idx and each batch's rows from requests_claim_idx (pending rows only).
+ *
+ * <p>The statement text is fixed — models and owners travel as arrays, states as literals — and runs
+ * as plain JDBC (see {@link Sql#jdbc}): it is the daemon's most frequent statement after the result
+ * writes, and building and rendering it with jOOQ on every claim cost more client CPU than the
+ * database spent executing it. The running-batch condition spells out {@link BatchRows#running}, the
+ * predicate of batches_running_idx.
  */
 final class ClaimQuery {
 
     private static final Requests R = REQUESTS;
-    private static final Requests P = REQUESTS.as("p");
-    private static final Batches CB = BATCHES.as("cb");
     private static final double DAY_SECONDS = 86_400.0;
+
+    /** The claimed state's columns, minus the attempt (each row keeps its own): set from bind values. */
+    private static final List<Field<?>> CLAIMED_COLUMNS = claimedColumns();
+
+    private static final String CLAIM = claimSql();
 
     private final Sql sql;
 
@@ -80,118 +92,158 @@ final class ClaimQuery {
             return List.of();
         }
         Instant now = sql.now();
-
-        Table<?> caps = DSL.values(capacity.entrySet().stream()
-                        .map(e -> DSL.row(DSL.val(e.getKey()), DSL.val(e.getValue())))
-                        .toArray(Row2[]::new))
-                .as("caps", "model", "slots");
-        Field<String> capModel = DSL.field(DSL.name("caps", "model"), String.class);
-        Field<Integer> capSlots = DSL.field(DSL.name("caps", "slots"), Integer.class);
-
-        // Running batches in score order.
-        Field<Double> score = score(claim, now).as("score");
-        var candidates = DSL.select(CB.ID.as("batch_id"), CB.EXPIRES_AT.as("expires_at"), score);
-        Table<?> cand = (claim.userActiveCounts().isEmpty()
-                ? candidates.from(CB)
-                : candidates.from(CB).leftJoin(owners(claim)).on(DSL.field(DSL.name("owners", "owner"), String.class).eq(CB.CREATED_BY)))
-                .where(BatchRows.running(CB)).and(CB.EXPIRES_AT.gt(now))
-                .orderBy(DSL.field(DSL.name("score")), CB.EXPIRES_AT, CB.ID)
-                .asTable("cand");
-        Field<UUID> candBatch = DSL.field(DSL.name("cand", "batch_id"), UUID.class);
-        Field<Instant> candExpires = DSL.field(DSL.name("cand", "expires_at"), Instant.class);
-        Field<Double> candScore = DSL.field(DSL.name("cand", "score"), Double.class);
-
-        // Per batch: its first pending rows of the model, locked.
-        Table<?> rows = DSL.lateral(DSL.select(P.ID, P.LINE_NUMBER, P.TEMPLATE_ID)
-                .from(P)
-                .where(P.BATCH_ID.eq(candBatch))
-                .and(P.MODEL.eq(capModel))
-                .and(P.STATE.eq("pending"))
-                .and(P.NOT_BEFORE.isNull().or(P.NOT_BEFORE.le(now)))
-                .orderBy(P.LINE_NUMBER, P.ID)
-                .limit(capSlots)
-                .forUpdate().skipLocked()
-                .asTable("rows"));
-        Field<UUID> rowId = DSL.field(DSL.name("rows", "id"), UUID.class);
-        Field<Long> rowLine = DSL.field(DSL.name("rows", "line_number"), Long.class);
-        Field<UUID> rowTemplate = DSL.field(DSL.name("rows", "template_id"), UUID.class);
-
-        // Per model: the first `slots` of those across batches, in score order.
-        Table<?> perModel = DSL.lateral(DSL.select(rowId.as("id"), rowLine.as("line_number"), rowTemplate.as("template_id"),
-                        candBatch.as("batch_id"), candExpires.as("expires_at"), candScore.as("score"))
-                .from(cand).crossJoin(rows)
-                .orderBy(candScore, candExpires, candBatch, rowLine, rowId)
-                .limit(capSlots)
-                .asTable("per_model"));
-        Field<UUID> pmId = DSL.field(DSL.name("per_model", "id"), UUID.class);
-        Field<Long> pmLine = DSL.field(DSL.name("per_model", "line_number"), Long.class);
-        Field<UUID> pmTemplate = DSL.field(DSL.name("per_model", "template_id"), UUID.class);
-        Field<UUID> pmBatch = DSL.field(DSL.name("per_model", "batch_id"), UUID.class);
-        Field<Instant> pmExpires = DSL.field(DSL.name("per_model", "expires_at"), Instant.class);
-        Field<Double> pmScore = DSL.field(DSL.name("per_model", "score"), Double.class);
-
-        // Materialized: the locking subqueries inside must run exactly once (see LockedRows).
-        CommonTableExpression<?> picked = DSL.name("picked").asMaterialized(DSL
-                .select(pmId.as("id"), pmTemplate.as("template_id"), pmBatch.as("batch_id"),
-                        DSL.rowNumber().over(DSL.orderBy(pmScore, pmExpires, pmBatch, pmLine, pmId)).as("ord"))
-                .from(caps).crossJoin(perModel)
-                .orderBy(pmScore, pmExpires, pmBatch, pmLine, pmId)
-                .limit(claim.limit()));
-        Field<UUID> pickedId = DSL.field(DSL.name("picked", "id"), UUID.class);
-        Field<UUID> pickedTemplate = DSL.field(DSL.name("picked", "template_id"), UUID.class);
-        Field<UUID> pickedBatch = DSL.field(DSL.name("picked", "batch_id"), UUID.class);
-        Field<Integer> pickedOrd = DSL.field(DSL.name("picked", "ord"), Integer.class);
-
-        Map<Field<?>, Object> claimed = RequestStates.columns(R, new RequestState.Claimed(claim.daemonId(), now, 0));
-        claimed.remove(R.RETRY_ATTEMPT);   // each row keeps its own attempt count
-
-        RequestView view = RequestView.DEFAULT;
-        List<Field<?>> returned = new ArrayList<>(view.fields());
-        returned.add(pickedOrd);
-
-        List<Record> rowsClaimed = sql.read("claim requests", () -> sql.dsl()
-                .with(picked)
-                .update(R)
-                .set(claimed)
-                .from(DSL.table(DSL.name("picked"))
-                        .join(BATCHES).on(BATCHES.ID.eq(pickedBatch))
-                        .leftJoin(REQUEST_TEMPLATES).on(REQUEST_TEMPLATES.ID.eq(pickedTemplate)))
-                .where(R.ID.eq(pickedId))
-                .and(R.STATE.eq("pending"))
-                .returningResult(returned)
-                .fetch());
-        return rowsClaimed.stream()
-                .sorted(Comparator.comparing(row -> row.get(pickedOrd)))
-                .map(view::request)
-                .toList();
-    }
-
-    /** {@link dev.salvo.core.batch.ClaimScoring#score}, term by term, in float8. */
-    private static Field<Double> score(ClaimRequest claim, Instant now) {
+        OffsetDateTime nowBind = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        Map<String, Integer> owners = new TreeMap<>(claim.userActiveCounts());
+        int maxActive = owners.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         double w = claim.urgencyWeight();
-        Field<Double> fairness;
-        if (claim.userActiveCounts().isEmpty()) {
-            fairness = DSL.inline(0.0d).cast(SQLDataType.DOUBLE);
-        } else {
-            int maxActive = claim.userActiveCounts().values().stream().mapToInt(Integer::intValue).max().orElse(0);
-            fairness = DSL.coalesce(DSL.field(DSL.name("owners", "active"), Integer.class), DSL.inline(0))
-                    .cast(SQLDataType.DOUBLE)
-                    .div(DSL.val((double) Math.max(1, maxActive)).cast(SQLDataType.DOUBLE));
-        }
-        // Duration.between(now, expiresAt).toMillis() / 1000.0: whole milliseconds, then exact division.
-        Field<Double> secondsLeft = DSL.field("(floor(extract(epoch from ({0} - {1})) * 1000) / 1000)::float8",
-                SQLDataType.DOUBLE, CB.EXPIRES_AT, DSL.val(now));
-        Field<Double> urgency = DSL.least(DSL.inline(1.0d).cast(SQLDataType.DOUBLE),
-                DSL.greatest(DSL.inline(0.0d).cast(SQLDataType.DOUBLE),
-                        secondsLeft.div(DSL.inline(DAY_SECONDS).cast(SQLDataType.DOUBLE))));
-        return DSL.val(1 - w).cast(SQLDataType.DOUBLE).mul(fairness)
-                .plus(DSL.val(w).cast(SQLDataType.DOUBLE).mul(urgency));
+        Map<Field<?>, Object> claimed = RequestStates.columns(R, new RequestState.Claimed(claim.daemonId(), now, 0));
+
+        List<Claimed> rows = sql.read("claim requests", () -> Sql.jdbc(sql.dsl(), connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+                int i = 1;
+                statement.setArray(i++, connection.createArrayOf("text", capacity.keySet().toArray()));
+                statement.setArray(i++, connection.createArrayOf("int4", capacity.values().toArray()));
+                statement.setDouble(i++, 1 - w);
+                statement.setDouble(i++, Math.max(1, maxActive));
+                statement.setDouble(i++, w);
+                statement.setObject(i++, nowBind);
+                statement.setArray(i++, connection.createArrayOf("text", owners.keySet().toArray()));
+                statement.setArray(i++, connection.createArrayOf("int4", owners.values().toArray()));
+                statement.setObject(i++, nowBind);
+                statement.setObject(i++, nowBind);
+                statement.setInt(i++, claim.limit());
+                for (Field<?> column : CLAIMED_COLUMNS) {
+                    Object value = claimed.get(column);
+                    statement.setObject(i++, value instanceof Instant instant ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : value);
+                }
+                List<Claimed> result = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new Claimed(rs.getLong(17), request(rs, claim.daemonId(), now)));
+                    }
+                }
+                return result;
+            }
+        }));
+        rows.sort(Comparator.comparingLong(Claimed::ord));
+        return rows.stream().map(Claimed::request).toList();
     }
 
-    private static Table<?> owners(ClaimRequest claim) {
-        return DSL.values(new TreeMap<>(claim.userActiveCounts()).entrySet().stream()
-                        .map(e -> DSL.row(DSL.val(e.getKey()), DSL.val(e.getValue())))
-                        .toArray(Row2[]::new))
-                .as("owners", "owner", "active");
+    private record Claimed(long ord, BatchRequest request) {
+    }
+
+    /** A row of the RETURNING list: the claimed state is exactly what this statement wrote. */
+    private static BatchRequest request(ResultSet rs, DaemonId daemon, Instant now) throws SQLException {
+        UUID templateId = rs.getObject(3, UUID.class);
+        UUID escalatedFrom = rs.getObject(4, UUID.class);
+        String body = rs.getString(15);
+        String metadata = rs.getString(11);
+        RequestData data = new RequestData(
+                new RequestId(rs.getObject(1, UUID.class)),
+                new BatchId(rs.getObject(2, UUID.class)),
+                templateId == null ? null : new TemplateId(templateId),
+                rs.getLong(5),
+                rs.getString(6),
+                rs.getString(12),
+                rs.getString(13),
+                rs.getString(14),
+                body == null ? "" : body,
+                rs.getString(7),
+                rs.getString(16),
+                rs.getString(10),
+                rs.getObject(9, OffsetDateTime.class).toInstant(),
+                escalatedFrom == null ? null : new RequestId(escalatedFrom),
+                MetadataJson.decode(metadata == null ? null : JSONB.valueOf(metadata)));
+        return new BatchRequest(data, new RequestState.Claimed(daemon, now, rs.getInt(8)));
+    }
+
+    private static List<Field<?>> claimedColumns() {
+        Map<Field<?>, Object> columns = RequestStates.columns(R, new RequestState.Claimed(DaemonId.generate(), Instant.EPOCH, 0));
+        columns.remove(R.RETRY_ATTEMPT);
+        return List.copyOf(columns.keySet());
+    }
+
+    private static String claimSql() {
+        StringBuilder set = new StringBuilder();
+        for (Field<?> column : CLAIMED_COLUMNS) {
+            String name = column.getName();
+            if (!name.matches("[a-z_]+")) {
+                throw new IllegalStateException("unexpected column name " + name);
+            }
+            set.append(set.isEmpty() ? "" : ", ").append(name).append(" = ?::").append(pgType(column.getType()));
+        }
+        String pending = "'" + RequestStateKind.PENDING.wire() + "'";
+        return """
+                with picked as materialized (
+                  select per_model.id, per_model.template_id, per_model.batch_id,
+                         row_number() over (order by per_model.score, per_model.expires_at, per_model.batch_id,
+                                                     per_model.line_number, per_model.id) as ord
+                  from unnest(?::text[], ?::int4[]) as caps(model, slots)
+                  cross join lateral (
+                    select rows.id, rows.line_number, rows.template_id, cand.batch_id, cand.expires_at, cand.score
+                    from (
+                      select cb.id as batch_id, cb.expires_at,
+                             (?::float8 * (coalesce(owners.active, 0)::float8 / ?::float8))
+                             + (?::float8 * least(1.0::float8, greatest(0.0::float8,
+                                 (floor(extract(epoch from (cb.expires_at - ?::timestamptz)) * 1000) / 1000)::float8
+                                   / %s::float8))) as score
+                      from batches as cb
+                      left join unnest(?::text[], ?::int4[]) as owners(owner, active) on owners.owner = cb.created_by
+                      where cb.in_progress_at is not null and cb.cancelling_at is null and cb.completed_at is null
+                        and cb.failed_at is null and cb.cancelled_at is null and cb.expired_at is null
+                        and cb.deleted_at is null
+                        and cb.expires_at > ?::timestamptz
+                      order by score, cb.expires_at, cb.id
+                    ) as cand
+                    cross join lateral (
+                      select p.id, p.line_number, p.template_id
+                      from requests as p
+                      where p.batch_id = cand.batch_id and p.model = caps.model and p.state = %s
+                        and (p.not_before is null or p.not_before <= ?::timestamptz)
+                      order by p.line_number, p.id
+                      limit caps.slots
+                      for update skip locked
+                    ) as rows
+                    order by cand.score, cand.expires_at, cand.batch_id, rows.line_number, rows.id
+                    limit caps.slots
+                  ) as per_model
+                  order by per_model.score, per_model.expires_at, per_model.batch_id, per_model.line_number, per_model.id
+                  limit ?
+                )
+                update requests set %s
+                from picked
+                join batches on batches.id = picked.batch_id
+                left join request_templates on request_templates.id = picked.template_id
+                where requests.id = picked.id and requests.state = %s
+                returning requests.id, requests.batch_id, requests.template_id, requests.escalated_from,
+                          requests.line_number, requests.custom_id, requests.model, requests.retry_attempt,
+                          batches.expires_at, batches.created_by, batches.metadata,
+                          coalesce(requests.endpoint, request_templates.endpoint),
+                          coalesce(requests.method, request_templates.method),
+                          coalesce(requests.path, request_templates.path),
+                          coalesce(requests.body, request_templates.body),
+                          coalesce(requests.api_key_override, batches.api_key, requests.template_api_key,
+                                   request_templates.api_key),
+                          picked.ord
+                """.formatted(DAY_SECONDS, pending, set, pending);
+    }
+
+    private static String pgType(Class<?> type) {
+        if (type == UUID.class) {
+            return "uuid";
+        }
+        if (type == Instant.class) {
+            return "timestamptz";
+        }
+        if (type == String.class) {
+            return "text";
+        }
+        if (type == Integer.class) {
+            return "int4";
+        }
+        if (type == Long.class) {
+            return "int8";
+        }
+        throw new IllegalStateException("no type for " + type);
     }
 }

@@ -23,8 +23,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
@@ -100,7 +100,7 @@ final class ContentStreams {
     /** Completed requests (originals and copies) in (completed_at, id) order: new results only append. */
     private Stream<FileContentItem> outputs(UUID batchId, long offset, String search) {
         return KeysetPages.<FileContentItem, TimeKey>stream(after -> sql.read("stream output of batch " + batchId, () ->
-                page(R.BATCH_ID.eq(batchId).and(R.STATE.eq(RequestStateKind.COMPLETED.wire())), R.COMPLETED_AT, after, offset, search)
+                page(R.BATCH_ID.eq(batchId).and(RequestStates.is(R.STATE, RequestStateKind.COMPLETED)), R.COMPLETED_AT, after, offset, search)
                         .fetch(r -> new KeysetPages.Keyed<FileContentItem, TimeKey>(
                                 new FileContentItem.OutputLine(new RequestId(r.get(R.ID)), r.get(R.CUSTOM_ID),
                                         r.get(R.RESPONSE_STATUS), r.get(R.RESPONSE_BODY)),
@@ -110,7 +110,7 @@ final class ContentStreams {
     /** Failed originals (a superseded one is not failed) in (failed_at, id) order. */
     private Stream<FileContentItem> errors(UUID batchId, long offset, String search) {
         return KeysetPages.<FileContentItem, TimeKey>stream(after -> sql.read("stream errors of batch " + batchId, () ->
-                page(R.BATCH_ID.eq(batchId).and(R.STATE.eq(RequestStateKind.FAILED.wire())).and(R.ESCALATED_FROM.isNull()),
+                page(R.BATCH_ID.eq(batchId).and(RequestStates.is(R.STATE, RequestStateKind.FAILED)).and(R.ESCALATED_FROM.isNull()),
                         R.FAILED_AT, after, offset, search)
                         .fetch(r -> new KeysetPages.Keyed<FileContentItem, TimeKey>(
                                 new FileContentItem.ErrorLine(new RequestId(r.get(R.ID)), r.get(R.CUSTOM_ID),
@@ -171,7 +171,7 @@ final class ContentStreams {
             return sql.dsl().select(O.ID, O.LINE_NUMBER, O.CUSTOM_ID, O.MODEL, O.STATE, O.RESPONSE_STATUS, O.RESPONSE_BODY, O.ERROR,
                             W.ID, W.MODEL, W.RESPONSE_STATUS, W.RESPONSE_BODY, INPUT_BODY, shown.as("shown_status"))
                     .from(O)
-                    .leftJoin(W).on(W.ID.eq(O.SUPERSEDED_BY).and(O.STATE.eq(RequestStateKind.SUPERSEDED.wire())))
+                    .leftJoin(W).on(W.ID.eq(O.SUPERSEDED_BY).and(RequestStates.is(O.STATE, RequestStateKind.SUPERSEDED)))
                     .leftJoin(T).on(T.ID.eq(O.TEMPLATE_ID))
                     .where(where)
                     .orderBy(O.LINE_NUMBER)
@@ -197,10 +197,10 @@ final class ContentStreams {
     private static Field<String> shownStatus(boolean cancelling) {
         String unfinishedInFlight = cancelling ? ResultStatus.CANCELED.wire() : ResultStatus.IN_PROGRESS.wire();
         String unfinishedWaiting = cancelling ? ResultStatus.CANCELED.wire() : ResultStatus.PENDING.wire();
-        return DSL.when(O.STATE.in(RequestStateKind.COMPLETED.wire(), RequestStateKind.SUPERSEDED.wire()), DSL.inline(ResultStatus.COMPLETED.wire()))
-                .when(O.STATE.eq(RequestStateKind.FAILED.wire()), DSL.inline(ResultStatus.FAILED.wire()))
-                .when(O.STATE.eq(RequestStateKind.CANCELED.wire()), DSL.inline(ResultStatus.CANCELED.wire()))
-                .when(O.STATE.in(RequestStates.IN_FLIGHT), DSL.inline(unfinishedInFlight))
+        return DSL.when(RequestStates.in(O.STATE, RequestStates.wires(RequestStateKind.COMPLETED, RequestStateKind.SUPERSEDED)), DSL.inline(ResultStatus.COMPLETED.wire()))
+                .when(RequestStates.is(O.STATE, RequestStateKind.FAILED), DSL.inline(ResultStatus.FAILED.wire()))
+                .when(RequestStates.is(O.STATE, RequestStateKind.CANCELED), DSL.inline(ResultStatus.CANCELED.wire()))
+                .when(RequestStates.in(O.STATE, RequestStates.IN_FLIGHT), DSL.inline(unfinishedInFlight))
                 .otherwise(DSL.inline(unfinishedWaiting));
     }
 

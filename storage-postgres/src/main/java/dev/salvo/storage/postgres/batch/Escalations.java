@@ -21,8 +21,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record5;
+import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
@@ -62,7 +62,7 @@ final class Escalations {
             sql.dsl().select(B.ID, DSL.count())
                     .from(B).join(R).on(R.BATCH_ID.eq(B.ID))
                     .where(BatchRows.running(B)).and(deadline)
-                    .and(R.STATE.in(RequestStates.wires(states))).and(R.ESCALATED_FROM.isNull())
+                    .and(RequestStates.in(R.STATE, RequestStates.wires(states))).and(R.ESCALATED_FROM.isNull())
                     .groupBy(B.ID)
                     .orderBy(B.ID)
                     .fetch()
@@ -97,7 +97,7 @@ final class Escalations {
                                 .where(BatchRows.running(B))
                                 .and(B.EXPIRES_AT.gt(now)).and(B.EXPIRES_AT.le(now.plus(threshold)))))
                         .and(R.MODEL.eq(model))
-                        .and(R.STATE.in(RequestStates.wires(states)))
+                        .and(RequestStates.in(R.STATE, RequestStates.wires(states)))
                         .and(R.ESCALATED_FROM.isNull())
                         .andNotExists(DSL.selectOne().from(copy).where(copy.ESCALATED_FROM.eq(R.ID)))
                         .orderBy(R.ID)
@@ -126,7 +126,7 @@ final class Escalations {
         return sql.read("find escalation of " + originalRequestId, () -> sql.dsl()
                 .select(R.ID).from(R)
                 .where(R.ESCALATED_FROM.eq(originalRequestId.value()))
-                .and(R.STATE.in(RequestStates.LIVE))
+                .and(RequestStates.in(R.STATE, RequestStates.LIVE))
                 .orderBy(R.ID)
                 .limit(1)
                 .fetchOptional(r -> new RequestId(r.value1())));
@@ -148,7 +148,7 @@ final class Escalations {
         for (PendingCountWindow window : windows) {
             select.add(DSL.count().filterWhere(B.EXPIRES_AT.le(now.plus(window.within()))));
         }
-        Condition where = BatchRows.running(B).and(R.STATE.in(RequestStates.wires(states)));
+        Condition where = BatchRows.running(B).and(RequestStates.in(R.STATE, RequestStates.wires(states)));
         if (!models.isEmpty()) {
             where = where.and(R.MODEL.in(models));
         }

@@ -50,7 +50,7 @@ final class Maintenance {
         return sql.read("reclaim stale requests", () -> (long) sql.dsl()
                 .with(LockedRows.ids("stale_claims", DSL.select(stale.ID)
                         .from(stale).leftJoin(D).on(D.ID.eq(stale.DAEMON_ID))
-                        .where(stale.STATE.in(RequestStates.IN_FLIGHT))
+                        .where(RequestStates.in(stale.STATE, RequestStates.IN_FLIGHT))
                         .and(D.ID.isNull()
                                 .or(D.STATUS.eq("dead"))
                                 .or(DSL.coalesce(D.LAST_HEARTBEAT, D.STARTED_AT).lt(cutoff)))
@@ -59,7 +59,7 @@ final class Maintenance {
                         .forUpdate().of(stale).skipLocked()))
                 .update(R).set(pending)
                 .where(LockedRows.in(R.ID, "stale_claims"))
-                .and(R.STATE.in(RequestStates.IN_FLIGHT))
+                .and(RequestStates.in(R.STATE, RequestStates.IN_FLIGHT))
                 .execute());
     }
 

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.jooq.DSLContext;
 
@@ -71,6 +72,11 @@ public final class PostgresBatchStorage implements BatchStorage, DaemonStorage {
     private final DaemonRepository daemons;
 
     public PostgresBatchStorage(DSLContext dsl, Clock clock) {
+        this(dsl, clock, UnaryOperator.identity());
+    }
+
+    /** {@code groupWriters} wraps the group-commit writer of {@code persist}, for tests that make groups fail. */
+    PostgresBatchStorage(DSLContext dsl, Clock clock, UnaryOperator<PersistQueue.GroupWriter> groupWriters) {
         Sql sql = new Sql(Objects.requireNonNull(dsl, "dsl"), Objects.requireNonNull(clock, "clock"));
         this.finalizer = new BatchFinalizer(sql);
         this.fileWriter = new FileStreamWriter(sql);
@@ -79,7 +85,7 @@ public final class PostgresBatchStorage implements BatchStorage, DaemonStorage {
         this.batches = new BatchRepository(sql, finalizer);
         this.listing = new BatchListing(sql);
         this.claims = new ClaimQuery(sql);
-        this.requests = new RequestPersister(sql, finalizer);
+        this.requests = new RequestPersister(sql, finalizer, groupWriters);
         this.escalations = new Escalations(sql);
         this.maintenance = new Maintenance(sql);
         this.daemons = new DaemonRepository(sql);
@@ -214,6 +220,11 @@ public final class PostgresBatchStorage implements BatchStorage, DaemonStorage {
     @Override
     public PersistResult persist(BatchRequest request) {
         return requests.persist(request);
+    }
+
+    /** Writes waiting for a group commit of {@code persist}; for tests. */
+    int queuedWrites() {
+        return requests.queuedWrites();
     }
 
     @Override

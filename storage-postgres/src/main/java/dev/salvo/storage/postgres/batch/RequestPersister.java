@@ -25,11 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
@@ -41,21 +42,30 @@ final class RequestPersister {
 
     private static final Requests R = REQUESTS;
     private static final Batches B = BATCHES;
+    /** Groups written at once; see {@link PersistQueue}. */
+    private static final int GROUP_WRITERS = Integer.getInteger("salvo.postgres.group-writers", 1);
     /** Lookups per statement, well below the bind-parameter limit. */
     private static final int LOOKUP_CHUNK = 1_000;
 
     private final Sql sql;
     private final BatchFinalizer finalizer;
+    private final PersistQueue queue;
 
     RequestPersister(Sql sql, BatchFinalizer finalizer) {
+        this(sql, finalizer, UnaryOperator.identity());
+    }
+
+    /** {@code writers} lets tests wrap the group writer (to fail a group on purpose). */
+    RequestPersister(Sql sql, BatchFinalizer finalizer, UnaryOperator<PersistQueue.GroupWriter> writers) {
         this.sql = sql;
         this.finalizer = finalizer;
+        this.queue = new PersistQueue(writers.apply(new GroupPersist(sql, finalizer)::write), GROUP_WRITERS);
     }
 
     /** The columns a write needs to know about the row it replaces. */
-    private static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE);
+    static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE);
 
-    private record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size) {
+    record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size) {
         static Current of(Record row) {
             return new Current(row.get(R.ID), RequestStates.kind(row.get(R.STATE)), row.get(R.BATCH_ID),
                     row.get(R.ESCALATED_FROM), row.get(R.RESPONSE_SIZE));
@@ -66,12 +76,32 @@ final class RequestPersister {
         }
     }
 
+    /** Writes waiting for a group commit; for tests. */
+    int queuedWrites() {
+        return queue.queued();
+    }
+
     // ------------------------------------------------------------------ persist
 
+    /**
+     * Every write joins a group commit (see {@link PersistQueue}); what the group leaves to its caller —
+     * racing pairs, refused starts, a rolled-back group — is written here alone, as before grouping.
+     */
     PersistResult persist(BatchRequest request) {
         RequestState next = request.state();
         UUID id = request.id().value();
+        // Rendered (and validated) on the caller's thread, so a bad value fails its own caller only.
         Map<Field<?>, Object> columns = RequestStates.columns(R, next);
+        return switch (queue.submit(id, next.kind(), columns)) {
+            case PersistQueue.Outcome.Done done -> done.result();
+            case PersistQueue.Outcome.Failed failed -> throw new BatchStorageException.Backend(
+                    "persist request " + id + " failed; whether it was applied is unknown", failed.error());
+            case PersistQueue.Outcome.Alone alone -> persistAlone(id, next, columns);
+        };
+    }
+
+    /** One write in its own transaction (or statement): the path every write took before group commit. */
+    PersistResult persistAlone(UUID id, RequestState next, Map<Field<?>, Object> columns) {
         if (IN_FLIGHT_ONLY.contains(next.kind())) {
             return moveInFlight(id, next.kind(), columns);
         }
@@ -86,7 +116,7 @@ final class RequestPersister {
      * write changes no counter and cannot finish a batch (nothing leaves flight, nothing becomes terminal),
      * so it needs neither the batch row nor a transaction.
      */
-    private static final java.util.Set<RequestStateKind> IN_FLIGHT_ONLY = inFlightOnly();
+    static final java.util.Set<RequestStateKind> IN_FLIGHT_ONLY = inFlightOnly();
 
     private static java.util.Set<RequestStateKind> inFlightOnly() {
         java.util.Set<RequestStateKind> kinds = java.util.EnumSet.noneOf(RequestStateKind.class);
@@ -127,10 +157,19 @@ final class RequestPersister {
         }
         CounterDelta delta = CounterDelta.of(current.state(), current.size(), next.kind(), RequestStates.resultSize(next),
                 current.original());
-        if (next.kind().terminal() || current.state().terminal() || (current.state().inFlight() && !next.kind().inFlight())) {
+        if (settles(current.state(), next.kind())) {
             finalizer.settle(tx, current.batchId(), delta, now);
         }
         return PersistResult.Applied.plain();
+    }
+
+    /**
+     * Whether a write from {@code current} to {@code next} may change counters or end its batch, so that
+     * its transaction must go through the batch row: anything becoming or leaving terminal, and anything
+     * leaving flight (a cancelling batch may have been waiting for exactly that request).
+     */
+    static boolean settles(RequestStateKind current, RequestStateKind next) {
+        return next.terminal() || current.terminal() || (current.inFlight() && !next.inFlight());
     }
 
     /**
@@ -144,6 +183,9 @@ final class RequestPersister {
             throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
         }
         UUID originalId = probe.get(R.ESCALATED_FROM) == null ? id : probe.get(R.ESCALATED_FROM);
+        // The original's lock first, in a statement of its own: createEscalatedRequests inserts a copy
+        // while holding that lock, so only a statement begun after it is granted is sure to see the copy.
+        tx.select(R.ID).from(R).where(R.ID.eq(originalId)).forUpdate().fetch();
         List<Current> pair = tx.select(CURRENT).from(R)
                 .where(R.ID.eq(originalId).or(R.ESCALATED_FROM.eq(originalId)))
                 .orderBy(DSL.when(R.ESCALATED_FROM.isNull(), DSL.inline(0)).otherwise(DSL.inline(1)), R.ID)
@@ -180,7 +222,7 @@ final class RequestPersister {
     private static boolean compareAndSet(DSLContext tx, UUID id, RequestStateKind next, Map<Field<?>, Object> columns) {
         return tx.update(R).set(columns)
                 .where(R.ID.eq(id))
-                .and(R.STATE.in(RequestStates.allowedPriors(next)))
+                .and(RequestStates.in(R.STATE, RequestStates.allowedPriors(next)))
                 .execute() == 1;
     }
 
@@ -192,7 +234,7 @@ final class RequestPersister {
         return sql.transaction("reschedule request " + id, tx -> {
             UUID batchId = tx.update(R).set(columns)
                     .where(R.ID.eq(id.value()))
-                    .and(R.STATE.eq(RequestStateKind.PROCESSING.wire()))
+                    .and(RequestStates.is(R.STATE, RequestStateKind.PROCESSING))
                     .and(R.DAEMON_ID.eq(owner.value()))
                     .returningResult(R.BATCH_ID)
                     .fetchOne(R.BATCH_ID);
@@ -232,7 +274,7 @@ final class RequestPersister {
             // A canceled original's racing copy would otherwise still produce a result for it.
             if (!canceledOriginals.isEmpty()) {
                 List<Current> copies = tx.select(CURRENT).from(R)
-                        .where(R.ESCALATED_FROM.in(canceledOriginals)).and(R.STATE.in(RequestStates.LIVE))
+                        .where(R.ESCALATED_FROM.in(canceledOriginals)).and(RequestStates.in(R.STATE, RequestStates.LIVE))
                         .orderBy(R.ID).forUpdate()
                         .fetch(Current::of);
                 for (Current copy : copies) {
@@ -322,7 +364,7 @@ final class RequestPersister {
             CommonTableExpression<Record2<UUID, Long>> locked = DSL.name("old").fields("id", "response_size")
                     .asMaterialized(DSL.select(failed.ID, failed.RESPONSE_SIZE).from(failed)
                             .where(failed.BATCH_ID.eq(id))
-                            .and(failed.STATE.eq(RequestStateKind.FAILED.wire()))
+                            .and(RequestStates.is(failed.STATE, RequestStateKind.FAILED))
                             .and(failed.ESCALATED_FROM.isNull())
                             .orderBy(failed.ID)
                             .forUpdate());
@@ -332,7 +374,7 @@ final class RequestPersister {
                     .update(R).set(pending)
                     .from(DSL.table(DSL.name("old")))
                     .where(R.ID.eq(lockedId))
-                    .and(R.STATE.eq(RequestStateKind.FAILED.wire()))
+                    .and(RequestStates.is(R.STATE, RequestStateKind.FAILED))
                     .returningResult(lockedSize)
                     .fetch(lockedSize);
             if (sizes.isEmpty()) {
@@ -350,7 +392,7 @@ final class RequestPersister {
     private static boolean explicitRetry(DSLContext tx, UUID id, Map<Field<?>, Object> pending) {
         return tx.update(R).set(pending)
                 .where(R.ID.eq(id))
-                .and(R.STATE.eq(RequestStateKind.FAILED.wire()))
+                .and(RequestStates.is(R.STATE, RequestStateKind.FAILED))
                 .execute() == 1;
     }
 

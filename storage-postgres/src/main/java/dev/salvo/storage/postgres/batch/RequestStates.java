@@ -14,8 +14,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /** Request states to and from the columns of {@code requests}. */
 final class RequestStates {
@@ -32,6 +34,21 @@ final class RequestStates {
 
     static List<String> wires(Collection<RequestStateKind> kinds) {
         return kinds.stream().map(RequestStateKind::wire).toList();
+    }
+
+    /**
+     * {@code state IN (…)} with the states as literals. They are constants of the domain, and only
+     * literals let the planner match the partial indexes (state = 'pending', claimed/processing, …): a
+     * prepared statement's generic plan cannot prove that {@code state IN ($1, $2)} implies an index
+     * predicate, and then walks whole indexes or the table instead.
+     */
+    static Condition in(Field<String> state, Collection<String> wires) {
+        return state.in(wires.stream().map(DSL::inline).toList());
+    }
+
+    /** {@code state = '…'} as a literal; see {@link #in}. */
+    static Condition is(Field<String> state, RequestStateKind kind) {
+        return state.eq(DSL.inline(kind.wire()));
     }
 
     static RequestStateKind kind(String wire) {

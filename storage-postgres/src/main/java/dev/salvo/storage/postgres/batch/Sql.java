@@ -1,12 +1,16 @@
 package dev.salvo.storage.postgres.batch;
 
 import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.storage.postgres.tx.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 
@@ -63,9 +67,9 @@ final class Sql {
     <T> T transaction(String action, Function<DSLContext, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
+                return Transactions.run(dsl, work);
             } catch (DataAccessException e) {
-                if (attempt < MAX_ATTEMPTS && retriable(e)) {
+                if (attempt < MAX_ATTEMPTS && retriable(e) && !(e instanceof Transactions.CommitFailed)) {
                     continue;
                 }
                 throw backend(action, e);
@@ -76,9 +80,53 @@ final class Sql {
     /** One transaction that is never re-run, for work that consumes something it cannot replay (a caller's iterator). */
     <T> T transactionOnce(String action, Function<DSLContext, T> work) {
         try {
-            return dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
+            return Transactions.run(dsl, work);
         } catch (DataAccessException e) {
             throw backend(action, e);
+        }
+    }
+
+    /**
+     * A single autocommitted statement that may lock several rows in an order it cannot promise; on a
+     * deadlock PostgreSQL rolls back just that statement, which is then simply run again.
+     */
+    <T> T statement(String action, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (DataAccessException e) {
+                if (attempt < MAX_ATTEMPTS && retriable(e)) {
+                    continue;
+                }
+                throw backend(action, e);
+            }
+        }
+    }
+
+    /** JDBC work on a connection; SQLExceptions are turned into jOOQ's, so retries and error mapping see them. */
+    @FunctionalInterface
+    interface JdbcWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the connection behind {@code ctx}: the transaction's own inside
+     * {@link #transaction}, a pooled one otherwise.
+     *
+     * <p>Why plain JDBC at all: the hottest statements (group writes, the batch-row counter update) have
+     * fixed text. jOOQ would build and render them anew on every call — measured as most of the
+     * adapter's client CPU on the request path — while a fixed string lets the driver keep the statement
+     * prepared per connection and the server skip parsing and planning.
+     */
+    static <T> T jdbc(DSLContext ctx, JdbcWork<T> work) {
+        ConnectionProvider connections = ctx.configuration().connectionProvider();
+        Connection connection = connections.acquire();
+        try {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw new DataAccessException(e.getMessage(), e);
+        } finally {
+            connections.release(connection);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.checkpoint.ListOptions;
 import dev.salvo.storage.postgres.jooq.Keys;
 import dev.salvo.storage.postgres.jooq.tables.Checkpoints;
+import dev.salvo.storage.postgres.tx.Transactions;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -65,8 +66,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         CheckpointSaveRules.validate(threadId, metadata, state);
         JSONB custom = CustomMetadataJson.encode(metadata.custom());
         int inserted = run("save checkpoint " + metadata.id() + " in thread " + threadId,
-                () -> dsl.transactionResult(tx -> {
-                    DSLContext t = tx.dsl();
+                () -> Transactions.run(dsl, t -> {
                     lockThread(t, threadId);
                     return insertAsNext(t, metadata, custom, state);
                 }));

@@ -7,6 +7,7 @@ import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.ClaimRequest;
 import dev.salvo.core.batch.FileFilter;
 import dev.salvo.core.batch.ListBatchesFilter;
+import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.daemon.DaemonId;
 import dev.salvo.storage.postgres.PostgresDatabase;
 import dev.salvo.storage.postgres.testing.PostgresTestServer;
@@ -27,6 +28,7 @@ import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultExecuteListenerProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +45,9 @@ class IndexUsageTest {
     private static TestDatabase database;
     private static PostgresDatabase pool;
     private static final List<String> recorded = new ArrayList<>();
+    /** The same statements as sent, with bind markers where values go. */
+    private static final List<String> sent = new ArrayList<>();
+    private static final JdbcRecorder jdbc = new JdbcRecorder();
     private static PostgresBatchStorage storage;
 
     @BeforeAll
@@ -55,11 +60,14 @@ class IndexUsageTest {
                 if (ctx.query() != null) {
                     synchronized (recorded) {
                         recorded.add(DSL.using(SQLDialect.POSTGRES).renderInlined(ctx.query()));
+                        sent.add(ctx.sql());
                     }
                 }
             }
         };
-        DSLContext recording = DSL.using(pool.dsl().configuration().derive(new DefaultExecuteListenerProvider(recorder)));
+        DSLContext recording = DSL.using(pool.dsl().configuration()
+                .derive(new DefaultExecuteListenerProvider(recorder))
+                .derive(new DataSourceConnectionProvider(jdbc.wrap(pool.dataSource()))));
         storage = new PostgresBatchStorage(recording, Clock.systemUTC());
     }
 
@@ -72,10 +80,26 @@ class IndexUsageTest {
     void claimUsesTheRunningBatchesAndPendingRowsIndexes() throws SQLException {
         BatchFixtures.batch(storage, 20, "m");
         DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
-        String claim = last(() -> storage.claimRequests(ClaimRequest.of(5, daemon, Map.of("m", 5))), "update");
+        JdbcRecorder.Recorded claim = lastJdbc(() -> storage.claimRequests(ClaimRequest.of(5, daemon, Map.of("m", 5))), "with picked");
         // Which batches index serves the (tiny) candidate set is the planner's call; the pending rows
         // must come from the claim index and be locked there, before any sort of the whole backlog.
         assertThat(plan(claim)).contains("requests_claim_idx").contains("LockRows").doesNotContain("Seq Scan");
+        // Literal states: even a generic plan of the prepared statement can match the partial index.
+        assertThat(claim.sql()).contains("p.state = 'pending'");
+    }
+
+    @Test
+    void groupWritesFindTheirRowsByPrimaryKey() throws SQLException {
+        BatchFixtures.batch(storage, 20, "m");
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> claimed = storage.claimRequests(ClaimRequest.of(5, daemon, Map.of("m", 5)));
+        JdbcRecorder.Recorded start = lastJdbc(() -> storage.persist(claimed.getFirst().withState(
+                ((RequestState.Claimed) claimed.getFirst().state()).start(Instant.now()))), "update requests as r");
+        JdbcRecorder.Recorded complete = lastJdbc(() -> storage.persist(BatchFixtures.completed(claimed.get(1), Instant.now())),
+                "update requests as r");
+        for (JdbcRecorder.Recorded write : List.of(start, complete)) {
+            assertThat(plan(write)).contains("requests_pkey").doesNotContain("Seq Scan on requests");
+        }
     }
 
     @Test
@@ -120,7 +144,40 @@ class IndexUsageTest {
         assertThat(plan(first(() -> storage.purgeOrphanedRows(10), "delete"))).contains("batches_to_purge_idx");
         assertThat(plan(last(() -> storage.reclaimStaleRequests(Duration.ofMinutes(1), 10), "update")))
                 .containsAnyOf("requests_daemon_idx", "requests_in_flight_idx");
+        // As sent: literal states, so that the prepared statement's generic plan can use those partial
+        // indexes too (with bind markers it walked the primary key over the whole table on every sweep).
+        assertThat(lastSent(() -> storage.reclaimStaleRequests(Duration.ofMinutes(1), 10), "with"))
+                .contains("in ('claimed', 'processing')");
         assertThat(plan(last(() -> storage.pollCompletedBatches(10), "update"))).contains("batches_to_notify_idx");
+    }
+
+    private static JdbcRecorder.Recorded lastJdbc(Runnable call, String prefix) {
+        jdbc.clear();
+        call.run();
+        List<JdbcRecorder.Recorded> matching = jdbc.recorded().stream()
+                .filter(r -> r.sql().stripLeading().toLowerCase().startsWith(prefix))
+                .toList();
+        assertThat(matching).as("JDBC statements starting with %s", prefix).isNotEmpty();
+        return matching.getLast();
+    }
+
+    private static String lastSent(Runnable call, String verb) {
+        synchronized (recorded) {
+            sent.clear();
+        }
+        call.run();
+        synchronized (recorded) {
+            List<String> matching = sent.stream().filter(sql -> sql.stripLeading().toLowerCase().startsWith(verb)).toList();
+            assertThat(matching).as("statements starting with %s in %s", verb, sent).isNotEmpty();
+            return matching.getLast();
+        }
+    }
+
+    private static String plan(JdbcRecorder.Recorded statement) throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute("set enable_seqscan = off");
+            return statement.explain(c);
+        }
     }
 
     private static String last(Runnable call, String verb) {

@@ -2,8 +2,8 @@ package dev.salvo.storage.postgres.batch;
 
 import dev.salvo.conformance.Capability;
 import dev.salvo.conformance.MutableClock;
-import dev.salvo.conformance.batch.DaemonStorageContract;
 import dev.salvo.conformance.batch.BatchStores;
+import dev.salvo.conformance.batch.DaemonStorageContract;
 import java.util.Set;
 
 /** The shared DaemonStorage contract against PostgreSQL. */

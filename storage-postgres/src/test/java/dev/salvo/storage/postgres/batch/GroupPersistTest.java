@@ -1,0 +1,341 @@
+package dev.salvo.storage.postgres.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.salvo.conformance.Concurrently;
+import dev.salvo.core.batch.Batch;
+import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.FailureReason;
+import dev.salvo.core.batch.FileContentItem;
+import dev.salvo.core.batch.OpenAiBatchStatus;
+import dev.salvo.core.batch.PersistResult;
+import dev.salvo.core.batch.RequestCounts;
+import dev.salvo.core.batch.RequestId;
+import dev.salvo.core.batch.RequestState;
+import dev.salvo.core.batch.RequestStateKind;
+import dev.salvo.core.daemon.DaemonId;
+import dev.salvo.storage.postgres.PostgresDatabase;
+import dev.salvo.storage.postgres.batch.PersistQueue.Outcome;
+import dev.salvo.storage.postgres.testing.PostgresTestServer;
+import dev.salvo.storage.postgres.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit of {@code persist} against PostgreSQL: writes of many callers in one transaction with
+ * set-based statements, and each caller still gets exactly the outcome a write of its own would have.
+ * The first group can be held open so that the writes behind it form one known group.
+ */
+class GroupPersistTest {
+
+    private static final String M = "model-a";
+
+    private TestDatabase database;
+    private PostgresDatabase pool;
+    private PostgresBatchStorage storage;
+
+    private final CountDownLatch firstGroupEntered = new CountDownLatch(1);
+    private final CountDownLatch releaseFirstGroup = new CountDownLatch(1);
+    private volatile boolean holdFirstGroup;
+    private final List<Integer> groupSizes = new CopyOnWriteArrayList<>();
+    private final List<Throwable> groupFailures = new CopyOnWriteArrayList<>();
+    private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void open() {
+        database = PostgresTestServer.get().createDatabase();
+        pool = database.open(8);
+        storage = new PostgresBatchStorage(pool.dsl(), Clock.systemUTC(), real -> group -> {
+            groupSizes.add(group.size());
+            if (holdFirstGroup && groupSizes.size() == 1) {
+                firstGroupEntered.countDown();
+                await(releaseFirstGroup);
+            }
+            try {
+                List<Outcome> written = real.write(group);
+                outcomes.addAll(written);
+                return written;
+            } catch (RuntimeException e) {
+                groupFailures.add(e);
+                throw e;
+            }
+        });
+    }
+
+    @AfterEach
+    void close() {
+        releaseFirstGroup.countDown();
+        pool.close();
+    }
+
+    @Test
+    void concurrentWritesAreCommittedTogetherWithExactCountersAndFinalization() throws Exception {
+        int n = 300;
+        Batch batch = BatchFixtures.batch(storage, n, M);
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> claimed = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n))));
+        assertThat(claimed).hasSize(n);
+
+        // Starts: the first is held, the other n - 1 queue up behind it and form the second group.
+        holdFirstGroup = true;
+        List<BatchRequest> started = new ArrayList<>(claimed.stream().map(GroupPersistTest::started).toList());
+        List<Thread> callers = new ArrayList<>();
+        Queue<PersistResult> startResults = new ConcurrentLinkedQueue<>();
+        callers.add(Thread.ofVirtual().start(() -> startResults.add(storage.persist(started.getFirst()))));
+        assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
+        for (BatchRequest r : started.subList(1, n)) {
+            callers.add(Thread.ofVirtual().start(() -> startResults.add(storage.persist(r))));
+        }
+        waitUntilQueued(n - 1);
+        releaseFirstGroup.countDown();
+        joinAll(callers);
+        assertThat(startResults).hasSize(n).allMatch(PersistResult::applied);
+        assertThat(groupSizes).startsWith(1, n - 1);
+
+        // Results: completed, failed and canceled mixed, from many threads at once.
+        Concurrently.run(16, worker -> {
+            for (int i = worker; i < n; i += 16) {
+                BatchRequest r = started.get(i);
+                RequestState.Processing p = (RequestState.Processing) r.state();
+                RequestState next = switch (i % 3) {
+                    case 0 -> p.complete(200, "{\"line\":" + i + "}", M, Instant.now());
+                    case 1 -> p.fail(new FailureReason.NonRetriableHttpStatus(400, "bad " + i), M, Instant.now());
+                    default -> p.cancel(Instant.now());
+                };
+                assertThat(storage.persist(r.withState(next)).applied()).isTrue();
+            }
+        });
+
+        assertThat(groupFailures).isEmpty();
+        assertThat(outcomes).noneMatch(o -> o instanceof Outcome.Alone);
+        Batch after = storage.getBatch(batch.id());
+        assertThat(after.counts()).isEqualTo(new RequestCounts(n, 0, 0, n / 3, n / 3, n / 3));
+        assertThat(after.status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(lines(after.outputFileId())).isEqualTo(n / 3);
+        assertThat(lines(after.errorFileId())).isEqualTo(n / 3);
+        List<BatchRequest> stored = byLine(storage.foundRequests(claimed.stream().map(BatchRequest::id).toList()));
+        for (int i = 0; i < n; i++) {
+            RequestState state = stored.get(i).state();
+            int line = i;
+            switch (i % 3) {
+                case 0 -> assertThat(state).isInstanceOfSatisfying(RequestState.Completed.class,
+                        c -> assertThat(c.responseBody()).isEqualTo("{\"line\":" + line + "}"));
+                case 1 -> assertThat(state).isInstanceOf(RequestState.Failed.class);
+                default -> assertThat(state).isInstanceOf(RequestState.Canceled.class);
+            }
+        }
+    }
+
+    @Test
+    void concurrentWritesOfTheSameRequestsThroughOneStoreResolveByTheGuard() {
+        int n = 200;
+        Batch batch = BatchFixtures.batch(storage, n, M);
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> claimed = storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n)));
+
+        Map<RequestId, Queue<PersistResult>> results = new ConcurrentHashMap<>();
+        Concurrently.run(4, worker -> {
+            for (BatchRequest r : claimed) {
+                RequestState.Processing processing = ((RequestState.Claimed) r.state()).start(Instant.now());
+                RequestState next = worker % 2 == 0
+                        ? processing.complete(200, "{\"worker\":" + worker + "}", M, Instant.now())
+                        : processing.fail(new FailureReason.NonRetriableHttpStatus(400, "worker " + worker), M, Instant.now());
+                results.computeIfAbsent(r.id(), id -> new ConcurrentLinkedQueue<>()).add(storage.persist(r.withState(next)));
+            }
+        });
+
+        long completed = 0;
+        for (BatchRequest r : claimed) {
+            Queue<PersistResult> mine = results.get(r.id());
+            assertThat(mine).hasSize(4);
+            assertThat(mine.stream().filter(PersistResult::applied)).as("applied writes of %s", r.id()).hasSize(1);
+            RequestStateKind stored = storage.foundRequests(List.of(r.id())).getFirst().state().kind();
+            assertThat(mine.stream().filter(p -> !p.applied())).allMatch(p -> ((PersistResult.Dropped) p).current() == stored);
+            completed += stored == RequestStateKind.COMPLETED ? 1 : 0;
+        }
+        Batch after = storage.getBatch(batch.id());
+        assertThat(after.counts()).isEqualTo(new RequestCounts(n, 0, 0, completed, n - completed, 0));
+        assertThat(after.status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(lines(after.outputFileId())).isEqualTo(completed);
+        assertThat(lines(after.errorFileId())).isEqualTo(n - completed);
+    }
+
+    @Test
+    void aGroupTheDatabaseRejectsLosesNothingAndAcknowledgesOnlyWhatWasWritten() throws Exception {
+        // A row the database refuses to take: the group holding it rolls back as a whole.
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute("""
+                    create function reject_poison() returns trigger language plpgsql as $$
+                    begin
+                      if new.response_body = 'poison' then raise exception 'poisoned row'; end if;
+                      return new;
+                    end $$""");
+            s.execute("create trigger reject_poison before update on requests for each row execute function reject_poison()");
+        }
+        int n = 11;
+        Batch batch = BatchFixtures.batch(storage, n, M);
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> started = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n)))).stream()
+                .map(GroupPersistTest::started).toList();
+        for (BatchRequest r : started) {
+            assertThat(storage.persist(r).applied()).isTrue();
+        }
+        int poisoned = 5;
+        Function<Integer, BatchRequest> result = i -> {
+            RequestState.Processing p = (RequestState.Processing) started.get(i).state();
+            return started.get(i).withState(p.complete(200, i == poisoned ? "poison" : "{\"ok\":" + i + "}", M, Instant.now()));
+        };
+        groupSizes.clear();
+        holdFirstGroup = true;
+
+        Map<Integer, Object> answers = new ConcurrentHashMap<>();
+        List<Thread> callers = new ArrayList<>();
+        callers.add(Thread.ofVirtual().start(() -> answers.put(0, storage.persist(result.apply(0)))));
+        assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
+        for (int i = 1; i < n; i++) {
+            int line = i;
+            callers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    answers.put(line, storage.persist(result.apply(line)));
+                } catch (RuntimeException e) {
+                    answers.put(line, e);
+                }
+            }));
+        }
+        waitUntilQueued(n - 1);
+        releaseFirstGroup.countDown();
+        joinAll(callers);
+
+        assertThat(groupSizes).startsWith(1, n - 1);
+        assertThat(groupFailures).hasSize(1);
+        for (int i = 0; i < n; i++) {
+            if (i == poisoned) {
+                assertThat(answers.get(i)).isInstanceOf(BatchStorageException.Backend.class);
+            } else {
+                assertThat(answers.get(i)).as("line %d", i).isEqualTo(PersistResult.Applied.plain());
+            }
+        }
+        assertThat(storage.foundRequests(List.of(started.get(poisoned).id())).getFirst().state().kind())
+                .isEqualTo(RequestStateKind.PROCESSING);
+        Batch after = storage.getBatch(batch.id());
+        assertThat(after.counts()).isEqualTo(new RequestCounts(n, 0, 1, n - 1, 0, 0));
+        assertThat(lines(after.outputFileId())).isEqualTo(n - 1);
+    }
+
+    @Test
+    void anUnknownRequestFailsItsOwnCallerOnly() throws Exception {
+        int n = 4;
+        Batch batch = BatchFixtures.batch(storage, n, M);
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> claimed = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n))));
+        List<BatchRequest> started = claimed.stream().map(GroupPersistTest::started).toList();
+        started.forEach(storage::persist);
+        BatchRequest unknown = BatchFixtures.completed(withId(claimed.getFirst(), RequestId.generate()), Instant.now());
+        groupSizes.clear();
+        holdFirstGroup = true;
+
+        List<Thread> callers = new ArrayList<>();
+        Map<Integer, Object> answers = new ConcurrentHashMap<>();
+        callers.add(Thread.ofVirtual().start(() -> answers.put(0, storage.persist(done(started.getFirst())))));
+        assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
+        callers.add(Thread.ofVirtual().start(() -> {
+            try {
+                answers.put(-1, storage.persist(unknown));
+            } catch (RuntimeException e) {
+                answers.put(-1, e);
+            }
+        }));
+        for (int i = 1; i < n; i++) {
+            int line = i;
+            callers.add(Thread.ofVirtual().start(() -> answers.put(line, storage.persist(done(started.get(line))))));
+        }
+        waitUntilQueued(n);
+        releaseFirstGroup.countDown();
+        joinAll(callers);
+
+        assertThat(groupSizes).startsWith(1, n);
+        assertThat(answers.get(-1)).isInstanceOf(BatchStorageException.NotFound.class);
+        for (int i = 0; i < n; i++) {
+            assertThat(answers.get(i)).isEqualTo(PersistResult.Applied.plain());
+        }
+        assertThat(storage.getBatch(batch.id()).status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThatThrownBy(() -> storage.persist(unknown)).isInstanceOf(BatchStorageException.NotFound.class);
+    }
+
+    private static BatchRequest started(BatchRequest claimed) {
+        return claimed.withState(((RequestState.Claimed) claimed.state()).start(Instant.now()));
+    }
+
+    private static BatchRequest done(BatchRequest started) {
+        RequestState.Processing p = (RequestState.Processing) started.state();
+        return started.withState(p.complete(200, "{\"ok\":true}", M, Instant.now()));
+    }
+
+    private static BatchRequest withId(BatchRequest request, RequestId id) {
+        var d = request.data();
+        return new BatchRequest(new dev.salvo.core.batch.RequestData(id, d.batchId(), d.templateId(), d.lineNumber(), d.customId(),
+                d.endpoint(), d.method(), d.path(), d.body(), d.model(), d.apiKey(), d.createdBy(), d.batchExpiresAt(),
+                d.escalatedFrom(), d.batchMetadata()), request.state());
+    }
+
+    private void waitUntilQueued(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (storage.queuedWrites() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + storage.queuedWrites() + " of " + n + " writes queued");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static void joinAll(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(TimeUnit.MINUTES.toMillis(1));
+            assertThat(t.isAlive()).as("caller %s still blocked", t).isFalse();
+        }
+    }
+
+    private long lines(dev.salvo.core.batch.FileId file) {
+        try (Stream<FileContentItem> items = storage.streamFileContent(file, 0, null)) {
+            return items.count();
+        }
+    }
+
+    private static List<BatchRequest> byLine(List<BatchRequest> requests) {
+        List<BatchRequest> sorted = new ArrayList<>(requests);
+        sorted.sort(Comparator.comparingLong(r -> r.data().lineNumber()));
+        return sorted;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(1, TimeUnit.MINUTES)) {
+                throw new AssertionError("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
