@@ -47,13 +47,14 @@ final class BatchFinalizer {
     record BatchState(UUID id, boolean inProgress, boolean completed, boolean failed, boolean cancelled, boolean expired,
                       boolean cancelling, long total, long completedCount, long failedCount, long canceledCount) {
 
-        static final String COLUMNS = "id, in_progress_at, completed_at, failed_at, cancelled_at, expired_at, cancelling_at,"
+        static final String COLUMNS = "id, in_progress_at is not null, completed_at is not null, failed_at is not null,"
+                + " cancelled_at is not null, expired_at is not null, cancelling_at is not null,"
                 + " total_requests, completed_count, failed_count, canceled_count";
 
         static BatchState read(ResultSet rs) throws SQLException {
-            return new BatchState(rs.getObject(1, UUID.class), rs.getObject(2) != null, rs.getObject(3) != null,
-                    rs.getObject(4) != null, rs.getObject(5) != null, rs.getObject(6) != null, rs.getObject(7) != null,
-                    rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11));
+            return new BatchState(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
+                    rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                    rs.getLong(11));
         }
     }
 

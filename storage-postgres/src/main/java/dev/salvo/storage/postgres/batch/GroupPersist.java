@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -53,7 +53,9 @@ import org.jooq.Field;
  * the guard and answers exactly as before (a late result replacing canceled, Dropped, NotFound).
  *
  * <p>Racing pairs also go alone: a completion of an escalated copy (excluded by the UPDATE itself) and
- * of an original that has a copy, where the twin must be superseded in the same transaction. Whether
+ * of an original that has a copy, where the twin must be superseded in the same transaction. They are
+ * rare (racing is configured per model and only starts near a deadline), so the single-request code,
+ * which locks the pair and supersedes the twin, serves them rather than a set-based copy of it. Whether
  * an original has a copy is asked by the batch-row statement of step 2, not by the UPDATE:
  * {@code createEscalatedRequests} inserts a copy while holding the original's row lock, so only a
  * statement that starts after the UPDATE got that lock is sure to see the copy. If it finds one, the
@@ -74,11 +76,13 @@ final class GroupPersist {
     /** Every column a state write sets (RequestStates.columns renders all of them for every state). */
     private static final List<Field<?>> COLUMNS = List.copyOf(RequestStates.columns(R, RequestState.Pending.fresh()).keySet());
 
+    private static final int SIZE = COLUMNS.indexOf(R.RESPONSE_SIZE);
+
     private static final String UPDATE = updateSql();
 
     /**
      * Timestamps travel as text: the driver has no array encoding for java.time values. Microseconds,
-     * UTC, and a year without sign, which PostgreSQL reads exactly.
+     * UTC, and a year without sign, which PostgreSQL reads exactly. (Years outside 1–9999 only.)
      */
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
             .appendValue(ChronoField.YEAR, 4, 10, SignStyle.NORMAL).appendLiteral('-')
@@ -114,7 +118,7 @@ final class GroupPersist {
 
     List<Outcome> write(List<Entry> group) {
         List<Entry> sorted = new ArrayList<>(group);
-        sorted.sort(Comparator.comparing(Entry::id));
+        sorted.sort(Comparator.comparing(Entry::id, GroupPersist::compareAsPostgres));
         if (sorted.stream().allMatch(GroupPersist::isStart)) {
             Map<UUID, Written> written = sql.statement("start " + group.size() + " requests", () -> update(sql.dsl(), sorted));
             return group.stream().map(e -> written.containsKey(e.id()) ? APPLIED : ALONE).toList();
@@ -157,7 +161,7 @@ final class GroupPersist {
             if (w == null || !settles(e.next())) {
                 continue;
             }
-            long size = (Long) e.columns().get(R.RESPONSE_SIZE);
+            long size = (Long) e.values()[SIZE];
             // Any live prior gives the same delta (see the class comment); PROCESSING stands for all of them.
             settle.merge(w.batchId(), CounterDelta.of(RequestStateKind.PROCESSING, 0, e.next(), size, w.original()), CounterDelta::plus);
             if (e.next() == RequestStateKind.COMPLETED && w.original()) {
@@ -190,6 +194,12 @@ final class GroupPersist {
         return RequestPersister.settles(RequestStateKind.PROCESSING, next);
     }
 
+    /** PostgreSQL orders uuids by their bytes, unsigned; java.util.UUID compares signed halves. */
+    private static int compareAsPostgres(UUID a, UUID b) {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
     private static boolean isStart(Entry e) {
         return RequestPersister.IN_FLIGHT_ONLY.contains(e.next());
     }
@@ -201,7 +211,7 @@ final class GroupPersist {
                 Array ids = connection.createArrayOf("uuid", writes.stream().map(Entry::id).toArray(UUID[]::new));
                 statement.setArray(1, ids);
                 int index = 2;
-                for (Field<?> column : COLUMNS) {
+                for (int column = 0; column < COLUMNS.size(); column++) {
                     statement.setArray(index++, array(connection, column, writes));
                 }
                 statement.setArray(index, ids);
@@ -216,11 +226,49 @@ final class GroupPersist {
         });
     }
 
-    private static Array array(Connection connection, Field<?> column, List<Entry> writes) throws SQLException {
-        Class<?> type = column.getType();
-        Function<Object, Object> encode = type == Instant.class ? v -> v == null ? null : TIMESTAMP.format((Instant) v) : v -> v;
-        Object[] values = writes.stream().map(e -> encode.apply(e.columns().get(column))).toArray();
-        return connection.createArrayOf(pgType(type), values);
+    private static Array array(Connection connection, int column, List<Entry> writes) throws SQLException {
+        Object[] values = new Object[writes.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = writes.get(i).values()[column];
+        }
+        return connection.createArrayOf(pgType(COLUMNS.get(column).getType()), values);
+    }
+
+    /** A write's values in {@link #COLUMNS} order, as the UPDATE's arrays take them (timestamps as text). */
+    static Object[] values(Map<Field<?>, Object> columns) {
+        Object[] values = new Object[COLUMNS.size()];
+        for (int i = 0; i < values.length; i++) {
+            Object value = columns.get(COLUMNS.get(i));
+            values[i] = value instanceof Instant instant ? timestamp(instant) : value;
+        }
+        return values;
+    }
+
+    /**
+     * {@code yyyy-MM-dd HH:mm:ss.ffffff+00}, exact to the microsecond (the adapter's precision). Written
+     * by hand: DateTimeFormatter's fraction printing was a visible share of the writer thread's time.
+     */
+    static String timestamp(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (t.getYear() < 1 || t.getYear() > 9999) {
+            return TIMESTAMP.format(instant);
+        }
+        char[] c = "0000-00-00 00:00:00.000000+00".toCharArray();
+        digits(c, 0, 4, t.getYear());
+        digits(c, 5, 2, t.getMonthValue());
+        digits(c, 8, 2, t.getDayOfMonth());
+        digits(c, 11, 2, t.getHour());
+        digits(c, 14, 2, t.getMinute());
+        digits(c, 17, 2, t.getSecond());
+        digits(c, 20, 6, t.getNano() / 1_000);
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int width, int value) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private static String pgType(Class<?> type) {

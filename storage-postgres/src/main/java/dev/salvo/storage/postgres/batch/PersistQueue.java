@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jooq.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: a daemon persists from hundreds of virtual threads at once, and one transaction per result
  * made the database round trips — not the work — the limit. A group costs the same few round trips
  * whatever its size, so throughput grows with concurrency while each caller still returns only after
- * its change is committed. Under light load a group is a single write and costs what it did before.
+ * its change is committed. Under light load a group is a single write, which costs no more round trips
+ * than it did alone.
  *
  * <p>The contract of {@code persist} is kept per caller:
  * <ul>
@@ -53,8 +52,8 @@ final class PersistQueue {
     /** Most writes per group: keeps each array bind and each transaction's lock set bounded. */
     static final int MAX_GROUP = 500;
 
-    /** One caller's write, as {@link RequestStates#columns} renders it. */
-    record Entry(UUID id, RequestStateKind next, Map<Field<?>, Object> columns, CompletableFuture<Outcome> outcome) {
+    /** One caller's write; {@code values} as {@link GroupPersist#values} encodes it, on the caller's thread. */
+    record Entry(UUID id, RequestStateKind next, Object[] values, CompletableFuture<Outcome> outcome) {
     }
 
     /** What became of an entry once its group ended. */
@@ -87,9 +86,7 @@ final class PersistQueue {
     private int idle;
 
     /**
-     * @param maxWriters groups written at once. All results of a batch serialise on its batch row anyway,
-     *                   so more than one mostly splits groups; it still overlaps one group's round
-     *                   trips with another's.
+     * @param maxWriters groups written at once (the adapter uses one: see {@link RequestPersister})
      */
     PersistQueue(GroupWriter writer, int maxWriters) {
         this.writer = writer;
@@ -97,8 +94,8 @@ final class PersistQueue {
     }
 
     /** Enqueues the write and blocks until its group has ended. */
-    Outcome submit(UUID id, RequestStateKind next, Map<Field<?>, Object> columns) {
-        Entry entry = new Entry(id, next, columns, new CompletableFuture<>());
+    Outcome submit(UUID id, RequestStateKind next, Object[] values) {
+        Entry entry = new Entry(id, next, values, new CompletableFuture<>());
         boolean startWriter = false;
         lock.lock();
         try {
@@ -128,12 +125,7 @@ final class PersistQueue {
         try {
             Thread.ofPlatform().daemon().name("salvo-pg-group-commit").start(this::drain);
         } catch (RuntimeException | Error e) {
-            lock.lock();
-            try {
-                writers--;
-            } finally {
-                lock.unlock();
-            }
+            // The caller keeps the writer's place: drain() gives it back when the queue is empty.
             LOG.warn("Could not start a group-commit writer; writing on the caller's thread: {}", e.toString());
             drain();
         }

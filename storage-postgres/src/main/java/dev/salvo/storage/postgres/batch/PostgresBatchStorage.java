@@ -49,6 +49,11 @@ import org.jooq.DSLContext;
  * (claims with FOR UPDATE SKIP LOCKED, every state write a compare-and-set under the request's row
  * lock, batch counters and completion under the batch row's lock).
  *
+ * <p>{@code persist} calls made at the same time from many threads (a daemon's requests) are committed
+ * together, a group per transaction, and each call still returns only once its own write is
+ * committed, with its own result (see {@link PersistQueue}). A writer thread runs only while there
+ * are writes to make.
+ *
  * <p>Time comes from the {@code clock} given here and reaches every statement as a bind value, so one
  * process uses one notion of now (and tests can move it). Replicas are expected to run with
  * synchronised clocks; the database clock could serve instead, but a single injected clock keeps every

@@ -34,21 +34,27 @@ import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
- * Request state writes. Each is one transaction that locks the request rows it changes (in id order;
- * for a racing pair, the original before its copy), writes them with a compare-and-set on the states
- * {@link PersistGuard} allows, and ends with {@link BatchFinalizer#settle} on the batch row.
+ * Request state writes. {@code persist} goes through a group commit ({@link PersistQueue},
+ * {@link GroupPersist}): concurrent calls share one transaction of set-based statements. Everything
+ * else here — and every write the group leaves to its caller — is one transaction that locks the
+ * request rows it changes (in id order; for a racing pair, the original before its copy), writes them
+ * with a compare-and-set on the states {@link PersistGuard} allows, and ends with
+ * {@link BatchFinalizer#settle} on the batch row.
  */
 final class RequestPersister {
 
     private static final Requests R = REQUESTS;
     private static final Batches B = BATCHES;
-    /** Groups written at once; see {@link PersistQueue}. */
-    private static final int GROUP_WRITERS = Integer.getInteger("salvo.postgres.group-writers", 1);
     /** Lookups per statement, well below the bind-parameter limit. */
     private static final int LOOKUP_CHUNK = 1_000;
 
     private final Sql sql;
     private final BatchFinalizer finalizer;
+    /**
+     * One group-commit writer. Every result of a batch meets on its batch row anyway, so more writers
+     * mostly wait there, split the groups and spend more database work per request; measured, neither a
+     * second writer nor a separate lane for starts gained anything on the drain or the storage cycle.
+     */
     private final PersistQueue queue;
 
     RequestPersister(Sql sql, BatchFinalizer finalizer) {
@@ -59,13 +65,13 @@ final class RequestPersister {
     RequestPersister(Sql sql, BatchFinalizer finalizer, UnaryOperator<PersistQueue.GroupWriter> writers) {
         this.sql = sql;
         this.finalizer = finalizer;
-        this.queue = new PersistQueue(writers.apply(new GroupPersist(sql, finalizer)::write), GROUP_WRITERS);
+        this.queue = new PersistQueue(writers.apply(new GroupPersist(sql, finalizer)::write), 1);
     }
 
     /** The columns a write needs to know about the row it replaces. */
-    static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE);
+    private static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE);
 
-    record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size) {
+    private record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size) {
         static Current of(Record row) {
             return new Current(row.get(R.ID), RequestStates.kind(row.get(R.STATE)), row.get(R.BATCH_ID),
                     row.get(R.ESCALATED_FROM), row.get(R.RESPONSE_SIZE));
@@ -85,14 +91,16 @@ final class RequestPersister {
 
     /**
      * Every write joins a group commit (see {@link PersistQueue}); what the group leaves to its caller —
-     * racing pairs, refused starts, a rolled-back group — is written here alone, as before grouping.
+     * a write to a row that is no longer live (a late result, a duplicate, an unknown id), a completion
+     * within a racing pair, the writes of a rolled-back group — is made here alone, as before grouping.
      */
     PersistResult persist(BatchRequest request) {
         RequestState next = request.state();
         UUID id = request.id().value();
-        // Rendered (and validated) on the caller's thread, so a bad value fails its own caller only.
+        // Rendered, validated and encoded on the caller's thread: a bad value fails its own caller only,
+        // and the one writer thread does no per-row work it can leave to the many callers.
         Map<Field<?>, Object> columns = RequestStates.columns(R, next);
-        return switch (queue.submit(id, next.kind(), columns)) {
+        return switch (queue.submit(id, next.kind(), GroupPersist.values(columns))) {
             case PersistQueue.Outcome.Done done -> done.result();
             case PersistQueue.Outcome.Failed failed -> throw new BatchStorageException.Backend(
                     "persist request " + id + " failed; whether it was applied is unknown", failed.error());
@@ -101,7 +109,7 @@ final class RequestPersister {
     }
 
     /** One write in its own transaction (or statement): the path every write took before group commit. */
-    PersistResult persistAlone(UUID id, RequestState next, Map<Field<?>, Object> columns) {
+    private PersistResult persistAlone(UUID id, RequestState next, Map<Field<?>, Object> columns) {
         if (IN_FLIGHT_ONLY.contains(next.kind())) {
             return moveInFlight(id, next.kind(), columns);
         }

@@ -113,8 +113,8 @@ final class Sql {
      * Runs {@code work} on the connection behind {@code ctx}: the transaction's own inside
      * {@link #transaction}, a pooled one otherwise.
      *
-     * <p>Why plain JDBC at all: the hottest statements (group writes, the batch-row counter update) have
-     * fixed text. jOOQ would build and render them anew on every call — measured as most of the
+     * <p>Why plain JDBC at all: the hottest statements (the claim, group writes, the batch-row counter
+     * update) have fixed text. jOOQ would build and render them anew on every call — measured as most of the
      * adapter's client CPU on the request path — while a fixed string lets the driver keep the statement
      * prepared per connection and the server skip parsing and planning.
      */

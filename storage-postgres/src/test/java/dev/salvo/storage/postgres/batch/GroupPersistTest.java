@@ -244,6 +244,112 @@ class GroupPersistTest {
     }
 
     @Test
+    void completionsOfOriginalsWithARacingCopyLeaveTheGroupAndSupersedeTheirTwin() throws Exception {
+        int n = 10;
+        String plain = "model-c";
+        Batch batch = BatchFixtures.batch(storage, n, M, plain);   // lines alternate between the two models
+        assertThat(storage.createEscalatedRequests(M, java.time.Duration.ofDays(2), java.util.Set.of(RequestStateKind.PENDING),
+                "model-b", null)).isEqualTo(n / 2);
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> originals = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n, plain, n))));
+        assertThat(originals).hasSize(n).noneMatch(r -> r.data().isEscalated());
+        groupSizes.clear();
+        outcomes.clear();
+        holdFirstGroup = true;
+
+        Map<Integer, PersistResult> answers = new ConcurrentHashMap<>();
+        List<Thread> callers = new ArrayList<>();
+        callers.add(Thread.ofVirtual().start(() -> answers.put(0, storage.persist(BatchFixtures.completed(originals.getFirst(), Instant.now())))));
+        assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
+        for (int i = 1; i < n; i++) {
+            int line = i;
+            callers.add(Thread.ofVirtual().start(() -> answers.put(line, storage.persist(BatchFixtures.completed(originals.get(line), Instant.now())))));
+        }
+        waitUntilQueued(n - 1);
+        releaseFirstGroup.countDown();
+        joinAll(callers);
+
+        assertThat(groupSizes).startsWith(1, n - 1);
+        // The second group: the plain model's completions were written by it, the escalated ones alone.
+        List<Outcome> second = outcomes.subList(1, n);
+        assertThat(second).filteredOn(o -> o instanceof Outcome.Alone).hasSize(n / 2 - 1);
+        assertThat(second).filteredOn(o -> o instanceof Outcome.Done).hasSize(n / 2);
+        for (int i = 0; i < n; i++) {
+            PersistResult answer = answers.get(i);
+            assertThat(answer.applied()).as("line %d", i).isTrue();
+            java.util.Optional<RequestId> twin = ((PersistResult.Applied) answer).supersededTwin();
+            if (originals.get(i).data().model().equals(plain)) {
+                assertThat(twin).as("line %d", i).isEmpty();
+            } else {
+                assertThat(twin).as("line %d", i).isPresent();
+                assertThat(storage.foundRequests(List.of(twin.get())).getFirst().state().kind()).isEqualTo(RequestStateKind.SUPERSEDED);
+            }
+        }
+        Batch after = storage.getBatch(batch.id());
+        assertThat(after.counts()).isEqualTo(new RequestCounts(n, 0, 0, n, 0, 0));
+        assertThat(after.status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(lines(after.outputFileId())).isEqualTo(n);
+    }
+
+    @Test
+    void valuesTravelThroughTheGroupsArraysByteForByte() throws Exception {
+        List<String> bodies = List.of("NULL", "null", "", " ", "{\"a\":\"b,c\"}", "\"quoted\"", "back\\slash\\\"", "{}", "{,}",
+                "line\nbreak\ttab\r", "ünïcødé 🚀 中文", "'single'", "a\u0001b", "  padded  ", "{\"nested\":{\"x\":[1,2,{\"y\":null}]}}");
+        int n = bodies.size();
+        BatchFixtures.batch(storage, n, M);
+        DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
+        List<BatchRequest> started = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n)))).stream()
+                .map(GroupPersistTest::started).toList();
+        started.forEach(storage::persist);
+        groupSizes.clear();
+        holdFirstGroup = true;
+
+        Instant completedAt = Instant.parse("2026-11-22T13:40:04.123456Z");
+        List<Thread> callers = new ArrayList<>();
+        java.util.function.IntFunction<BatchRequest> result = i -> {
+            RequestState.Processing p = (RequestState.Processing) started.get(i).state();
+            return i % 2 == 0
+                    ? started.get(i).withState(p.complete(200 + i, bodies.get(i), "routed " + bodies.get(i), completedAt))
+                    : started.get(i).withState(p.fail(new FailureReason.NonRetriableHttpStatus(400, bodies.get(i)), bodies.get(i), completedAt));
+        };
+        callers.add(Thread.ofVirtual().start(() -> storage.persist(result.apply(0))));
+        assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
+        for (int i = 1; i < n; i++) {
+            int line = i;
+            callers.add(Thread.ofVirtual().start(() -> storage.persist(result.apply(line))));
+        }
+        waitUntilQueued(n - 1);
+        releaseFirstGroup.countDown();
+        joinAll(callers);
+
+        assertThat(groupSizes).startsWith(1, n - 1);
+        assertThat(outcomes).noneMatch(o -> o instanceof Outcome.Alone);
+        List<BatchRequest> stored = byLine(storage.foundRequests(started.stream().map(BatchRequest::id).toList()));
+        for (int i = 0; i < n; i++) {
+            assertThat(stored.get(i).state()).as("line %d", i).isEqualTo(result.apply(i).state());
+        }
+    }
+
+    @Test
+    void theBatchRowStatementFindsExactlyTheOriginalsThatHaveACopy() {
+        Batch batch = BatchFixtures.batch(storage, 4, M, "model-c");
+        storage.createEscalatedRequests(M, java.time.Duration.ofDays(2), java.util.Set.of(RequestStateKind.PENDING), "model-b", null);
+        List<BatchRequest> originals = byLine(storage.streamBatchRequests(batch.id()).filter(r -> !r.data().isEscalated()).toList());
+        UUID[] probe = originals.stream().map(r -> r.id().value()).toArray(UUID[]::new);
+        Sql sql = new Sql(pool.dsl(), Clock.systemUTC());
+        BatchFinalizer finalizer = new BatchFinalizer(sql);
+        java.util.Set<UUID> expected = java.util.Set.of(originals.get(0).id().value(), originals.get(2).id().value());
+        // Both statement shapes: counters unchanged (lock only) and counters added.
+        for (CounterDelta delta : List.of(CounterDelta.NONE, new CounterDelta(0, 0, 0, 1, 1, 0, 0))) {
+            java.util.Set<UUID> found = sql.transaction("probe", tx -> finalizer.settleUnlessCopied(tx, batch.id().value(), delta, sql.now(), probe));
+            assertThat(found).isEqualTo(expected);
+        }
+        java.util.Set<UUID> none = sql.transaction("probe", tx -> finalizer.settleUnlessCopied(tx, batch.id().value(), CounterDelta.NONE,
+                sql.now(), new UUID[] {originals.get(1).id().value()}));
+        assertThat(none).isEmpty();
+    }
+
+    @Test
     void anUnknownRequestFailsItsOwnCallerOnly() throws Exception {
         int n = 4;
         Batch batch = BatchFixtures.batch(storage, n, M);
@@ -284,7 +390,8 @@ class GroupPersistTest {
     }
 
     private static BatchRequest started(BatchRequest claimed) {
-        return claimed.withState(((RequestState.Claimed) claimed.state()).start(Instant.now()));
+        // Microseconds: what PostgreSQL keeps, so a stored state compares equal to the written one.
+        return claimed.withState(((RequestState.Claimed) claimed.state()).start(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
     }
 
     private static BatchRequest done(BatchRequest started) {

@@ -162,7 +162,7 @@ class PersistQueueTest {
         AtomicReference<Outcome> outcome = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
-            outcome.set(queue.submit(UUID.randomUUID(), RequestStateKind.COMPLETED, Map.of()));
+            outcome.set(queue.submit(UUID.randomUUID(), RequestStateKind.COMPLETED, new Object[0]));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
         threads.add(caller);
@@ -182,7 +182,7 @@ class PersistQueueTest {
     }
 
     private void submit(PersistQueue queue, UUID id, RequestStateKind next, Map<UUID, Outcome> outcomes) {
-        threads.add(Thread.ofVirtual().start(() -> outcomes.put(id, queue.submit(id, next, Map.of()))));
+        threads.add(Thread.ofVirtual().start(() -> outcomes.put(id, queue.submit(id, next, new Object[0]))));
     }
 
     private void joinAll() throws InterruptedException {
