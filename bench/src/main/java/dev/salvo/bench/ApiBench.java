@@ -11,24 +11,27 @@ import dev.salvo.http.HttpApiSettings;
 import dev.salvo.http.auth.HashedApiKeys;
 import dev.salvo.http.auth.Principal;
 import dev.salvo.http.batch.BatchApiSettings;
+import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.FileMetadata;
+import dev.salvo.core.batch.FileStreamItem;
+import dev.salvo.core.batch.FileStreamResult;
+import dev.salvo.core.batch.RequestTemplateInput;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Files and Batches API under load, through real HTTP on loopback: a large upload (MB/s and the
@@ -38,6 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ApiBench {
 
     private static final String KEY = "sk-bench-admin";
+    /** {@code -Dsalvo.bench.trace=true}: per-second poll latency, the store's own read time, pool waits. */
+    private static final boolean TRACE = Boolean.getBoolean("salvo.bench.trace");
 
     private ApiBench() {
     }
@@ -86,68 +91,84 @@ final class ApiBench {
     }
 
     /**
-     * Drains a batch of {@code requests} through the daemon while polling its {@code GET /v1/batches/{id}} at
-     * {@code rate} requests per second, open loop: each poll's latency counts from when it was due, not from
-     * when it was sent, so a stalled server cannot hide its stall by slowing the load down.
+     * Drains a batch of {@code requests} through the daemon while a {@link PollLoad} child JVM polls its
+     * {@code GET /v1/batches/{id}} at {@code rate} requests per second, open loop. The API and the daemon
+     * share this JVM, as in {@code salvo serve}. Before the drain starts, the poller spends a few seconds
+     * on a batch that is never drained (its model is not the daemon's), so that neither JVM's JIT is
+     * measured.
      */
     static PollResult pollWhileDraining(BatchStorage storage, DaemonStorage daemons, Clock clock, URI upstream, int requests,
-                                        int rate) throws Exception {
-        try (HttpApi api = start(storage, daemons);
-             ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor();
+                                        int rate, javax.sql.DataSource pool) throws Exception {
+        BatchId warmup = storage.createBatch(BatchInput.of(((FileStreamResult.Success) storage.createFileStream(List.of(
+                (FileStreamItem) new FileStreamItem.Metadata(FileMetadata.named("warmup.jsonl")),
+                new FileStreamItem.Template(new RequestTemplateInput("warmup", "", "POST", "/v1/chat/completions",
+                        "{\"model\":\"not-served\"}", "not-served", ""))).iterator())).fileId(), "/v1/chat/completions", "24h")).id();
+        PollDiagnostics.TimedReads reads = new PollDiagnostics.TimedReads(storage);
+        BatchStorage served = TRACE ? reads.proxy() : storage;
+        try (HttpApi api = start(served, daemons);
              ExecutorService drainer = Executors.newSingleThreadExecutor()) {
-            var drain = drainer.submit(() -> DrainBench.run(storage, daemons, clock, upstream, requests, 256));
-            BatchId batch = awaitBatch(storage);
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pollers).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/batches/batch_" + batch))
-                    .header("Authorization", "Bearer " + KEY).GET().build();
-            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-            long periodNanos = 1_000_000_000L / rate;
-            long start = System.nanoTime();
-            ticker.scheduleAtFixedRate(() -> {
-                long due = System.nanoTime();
-                pollers.submit(() -> {
-                    try {
-                        HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() != 200) {
-                            failure.compareAndSet(null, new IllegalStateException("poll answered " + r.statusCode()));
-                        }
-                        latencies.add(System.nanoTime() - due);
-                    } catch (Exception e) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }, 0, periodNanos, TimeUnit.NANOSECONDS);
-            DrainBench.Result drained = drain.get();
-            ticker.shutdownNow();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (failure.get() != null) {
-                throw new IllegalStateException("a poll failed", failure.get());
+            URI base = URI.create("http://127.0.0.1:" + api.port() + "/");
+            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            Process poller = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC",
+                    "-Dsalvo.bench.trace=" + TRACE, "-cp", System.getProperty("java.class.path"),
+                    PollLoad.class.getName(), base.toString(), KEY, Integer.toString(rate), Integer.toString(POLL_CONNECTIONS),
+                    "v1/batches/batch_" + warmup, Integer.toString(POLL_WARMUP_SECONDS))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            try {
+                BufferedReader fromPoller = new BufferedReader(new InputStreamReader(poller.getInputStream(), StandardCharsets.UTF_8));
+                Writer toPoller = new OutputStreamWriter(poller.getOutputStream(), StandardCharsets.UTF_8);
+                expectLine(fromPoller, "warm");
+                var drain = drainer.submit(() -> DrainBench.run(storage, daemons, clock, upstream, requests, 256));
+                BatchId batch = awaitBatch(storage, warmup);
+                long start = System.nanoTime();
+                if (TRACE) {
+                    PollDiagnostics.samplePool(pool, drain::isDone);
+                }
+                toPoller.write("v1/batches/batch_" + batch + "\n");
+                toPoller.flush();
+                DrainBench.Result drained = drain.get();
+                toPoller.write("stop\n");
+                toPoller.flush();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                String[] stats = fromPoller.readLine().split(" ");
+                if (TRACE) {
+                    reads.print();
+                }
+                long polls = Long.parseLong(stats[0]);
+                if (Long.parseLong(stats[4]) > 0) {
+                    throw new IllegalStateException(stats[4] + " polls failed, the first with " + stats[5]);
+                }
+                return new PollResult(polls, polls / seconds, Long.parseLong(stats[1]) / 1e6, Long.parseLong(stats[2]) / 1e6,
+                        Long.parseLong(stats[3]) / 1e6, drained);
+            } finally {
+                if (!poller.waitFor(10, TimeUnit.SECONDS)) {
+                    poller.destroyForcibly();
+                }
             }
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new PollResult(sorted.length, sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
-                    sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, drained);
         }
     }
 
-    private static BatchId awaitBatch(BatchStorage storage) throws InterruptedException {
+    /** Keep-alive connections of the poller: enough that a poll seldom waits for one at 200/s and a few ms each. */
+    private static final int POLL_CONNECTIONS = 8;
+    private static final int POLL_WARMUP_SECONDS = 5;
+
+    private static void expectLine(BufferedReader in, String expected) throws IOException {
+        String line = in.readLine();
+        if (!expected.equals(line)) {
+            throw new IllegalStateException("the poller said " + line + ", expected " + expected);
+        }
+    }
+
+    private static BatchId awaitBatch(BatchStorage storage, BatchId besides) throws InterruptedException {
         for (int i = 0; i < 6000; i++) {
-            var batches = storage.listBatches(ListBatchesFilter.all().page(null, 1));
-            if (!batches.isEmpty()) {
-                return batches.getFirst().id();
+            var other = storage.listBatches(ListBatchesFilter.all()).stream().filter(b -> !b.id().equals(besides)).findFirst();
+            if (other.isPresent()) {
+                return other.get().id();
             }
             Thread.sleep(10);
         }
         throw new IllegalStateException("the drain never created its batch");
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
     }
 
     static String describe(UploadResult r) {

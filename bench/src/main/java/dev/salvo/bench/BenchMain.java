@@ -10,8 +10,8 @@ import java.util.Map;
  *
  * <pre>
  * java -Xmx256m -jar bench/target/salvo-bench.jar [--adapters memory,filesystem,postgres]
- *      [--scenarios ingest,cycle,drain,concurrency,upload,poll] [--poll-rate 200] [--lines 50000] [--body-bytes 2000] [--requests 100000] [--workers 8]
- *      [--in-flight 2000] [--warmup 20000] [--upstream-process false]
+ *      [--scenarios ingest,cycle,drain,noop,concurrency,upload,poll] [--poll-rate 200] [--lines 50000] [--body-bytes 2000] [--requests 100000] [--workers 8]
+ *      [--in-flight 2000] [--drain-in-flight 256] [--noop-in-flight 256] [--warmup 20000] [--upstream-process false]
  * </pre>
  *
  * <p>{@code --warmup N}: before the drain and the concurrency scenarios, drain N requests through a
@@ -35,6 +35,7 @@ public final class BenchMain {
         int workers = Integer.parseInt(options.getOrDefault("workers", "8"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "20000"));
         boolean upstreamProcess = Boolean.parseBoolean(options.getOrDefault("upstream-process", "false"));
+        int drainInFlight = Integer.parseInt(options.getOrDefault("drain-in-flight", "256"));
 
         System.out.printf("JVM %s, %d cores, max heap %d MB%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 HeapWatch.maxHeapBytes() >> 20);
@@ -67,17 +68,17 @@ public final class BenchMain {
                 }
             }
         }
-        if (warmup > 0 && scenarios.contains("drain")) {
-            warmUp(warmup, java.time.Duration.ZERO, 256, upstreamProcess);
+        if (warmup > 0 && scenarios.contains("drain")) { // (poll warms up on its own, after the upload)
+            warmUp(warmup, java.time.Duration.ZERO, drainInFlight, upstreamProcess);
         }
         if (scenarios.contains("drain")) {
             try (UpstreamFixture upstream = UpstreamFixture.start(java.time.Duration.ZERO, upstreamProcess)) {
                 for (String adapter : adapters) {
                     try (BenchBackend backend = BenchBackends.open(adapter)) {
                         DrainBench.Result r = DrainBench.run(backend.storage(), (dev.salvo.core.daemon.DaemonStorage) backend.storage(),
-                                backend.clock(), upstream.baseUrl(), requests, 256);
-                        rows.add(String.format("| %s | drain %d requests through the daemon, zero-latency upstream | %.0f requests/s | %.1f s, peak heap %d MB, steady %.0f requests/s, %.0f µs CPU/request |",
-                                adapter, requests, r.requestsPerSecond(), r.seconds(), r.peakHeap() >> 20, r.steadyRequestsPerSecond(),
+                                backend.clock(), upstream.baseUrl(), requests, drainInFlight);
+                        rows.add(String.format("| %s | drain %d requests through the daemon (%d in flight), zero-latency upstream | %.0f requests/s | %.1f s, peak heap %d MB, steady %.0f requests/s, %.0f µs CPU/request |",
+                                adapter, requests, drainInFlight, r.requestsPerSecond(), r.seconds(), r.peakHeap() >> 20, r.steadyRequestsPerSecond(),
                                 r.cpuMicrosPerRequest()));
                         System.out.println(rows.getLast());
                     }
@@ -88,6 +89,28 @@ public final class BenchMain {
                                     requests, r.requestsPerSecond(), r.seconds()));
                             System.out.println(rows.getLast());
                         }
+                    }
+                }
+            }
+        }
+        if (scenarios.contains("noop")) {
+            // The daemon's bookkeeping alone (no HTTP), beside db-scheduler's no-op tasks: like for like.
+            int inFlight = Integer.parseInt(options.getOrDefault("noop-in-flight", "256"));
+            for (String adapter : adapters) {
+                try (BenchBackend backend = BenchBackends.open(adapter)) {
+                    DrainBench.Result r = DrainBench.run(backend.storage(), (dev.salvo.core.daemon.DaemonStorage) backend.storage(),
+                            backend.clock(), java.net.URI.create("http://127.0.0.1:9"), DrainBench.NO_OP, requests, inFlight);
+                    rows.add(String.format("| %s | daemon with a no-op upstream client (no HTTP), %d requests, %d in flight | %.0f requests/s | %.1f s, steady %.0f requests/s, %.0f µs CPU/request |",
+                            adapter, requests, inFlight, r.requestsPerSecond(), r.seconds(), r.steadyRequestsPerSecond(),
+                            r.cpuMicrosPerRequest()));
+                    System.out.println(rows.getLast());
+                }
+                if (adapter.equals("postgres") && !scenarios.contains("drain")) {
+                    try (BenchBackend backend = BenchBackends.open(adapter)) {
+                        DrainBench.Result r = DbSchedulerBench.run(BenchBackends.dataSource(backend), requests, 8);
+                        rows.add(String.format("| postgres (db-scheduler 16, lock-and-fetch) | %d no-op tasks, 8 threads | %.0f tasks/s | %.1f s |",
+                                requests, r.requestsPerSecond(), r.seconds()));
+                        System.out.println(rows.getLast());
                     }
                 }
             }
@@ -124,9 +147,14 @@ public final class BenchMain {
             int rate = Integer.parseInt(options.getOrDefault("poll-rate", "200"));
             try (UpstreamFixture upstream = UpstreamFixture.start(java.time.Duration.ZERO, upstreamProcess)) {
                 for (String adapter : adapters) {
+                    if (warmup > 0) {
+                        // Through the adapter about to be measured: its own paths compiled, not only the daemon's.
+                        warmUp(adapter, warmup, java.time.Duration.ZERO, 256, upstreamProcess);
+                    }
                     try (BenchBackend backend = BenchBackends.open(adapter)) {
                         ApiBench.PollResult r = ApiBench.pollWhileDraining(backend.storage(),
-                                (dev.salvo.core.daemon.DaemonStorage) backend.storage(), backend.clock(), upstream.baseUrl(), requests, rate);
+                                (dev.salvo.core.daemon.DaemonStorage) backend.storage(), backend.clock(), upstream.baseUrl(), requests, rate,
+                                BenchBackends.dataSource(backend));
                         rows.add(String.format("| %s | GET /v1/batches/{id} at %d/s while %d requests drain | %s |", adapter, rate,
                                 requests, ApiBench.describe(r)));
                         System.out.println(rows.getLast());
@@ -145,11 +173,16 @@ public final class BenchMain {
      * run, so that the JIT has compiled that run's paths (with its type profiles) before the clock starts.
      */
     private static void warmUp(int requests, java.time.Duration latency, int inFlight, boolean upstreamProcess) throws Exception {
+        warmUp("memory", requests, latency, inFlight, upstreamProcess);
+    }
+
+    private static void warmUp(String adapter, int requests, java.time.Duration latency, int inFlight, boolean upstreamProcess)
+            throws Exception {
         try (UpstreamFixture upstream = UpstreamFixture.start(latency, upstreamProcess);
-             BenchBackend backend = BenchBackends.open("memory")) {
+             BenchBackend backend = BenchBackends.open(adapter)) {
             DrainBench.Result r = DrainBench.run(backend.storage(), (dev.salvo.core.daemon.DaemonStorage) backend.storage(),
                     backend.clock(), upstream.baseUrl(), requests, inFlight);
-            System.out.printf("(warm-up: %d requests through memory, %s latency, %d in flight: %.0f requests/s, not reported)%n",
+            System.out.printf("(warm-up: %d requests through " + adapter + ", %s latency, %d in flight: %.0f requests/s, not reported)%n",
                     requests, latency, inFlight, r.requestsPerSecond());
         }
     }

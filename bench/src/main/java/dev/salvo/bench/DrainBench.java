@@ -15,6 +15,8 @@ import dev.salvo.daemon.BatchDaemon;
 import dev.salvo.daemon.config.DaemonConfig;
 import dev.salvo.daemon.config.ModelRoute;
 import dev.salvo.daemon.upstream.JdkUpstreamClient;
+import dev.salvo.daemon.upstream.UpstreamClient;
+import dev.salvo.daemon.upstream.UpstreamResponse;
 import dev.salvo.daemon.upstream.UpstreamTimeouts;
 import java.net.URI;
 import java.time.Clock;
@@ -56,6 +58,21 @@ final class DrainBench {
 
     static Result run(BatchStorage storage, DaemonStorage daemons, Clock clock, URI upstream, int requests, int concurrency)
             throws InterruptedException {
+        UpstreamTimeouts timeouts = new UpstreamTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        try (JdkUpstreamClient http = HTTP_CLIENTS > 0 ? new JdkUpstreamClient(timeouts, HTTP_CLIENTS) : new JdkUpstreamClient(timeouts)) {
+            return run(storage, daemons, clock, upstream, http, requests, concurrency);
+        }
+    }
+
+    /**
+     * A client that answers every call at once without any I/O: what is left is the daemon's own
+     * bookkeeping (claim, start, persist), the work a job scheduler does for a no-op task.
+     */
+    static final UpstreamClient NO_OP = request -> new UpstreamResponse(200,
+            "{\"id\":\"noop\",\"object\":\"chat.completion\",\"choices\":[]}");
+
+    static Result run(BatchStorage storage, DaemonStorage daemons, Clock clock, URI upstream, UpstreamClient http, int requests,
+                      int concurrency) throws InterruptedException {
         Iterator<FileStreamItem> items = java.util.stream.Stream.concat(
                 java.util.stream.Stream.of((FileStreamItem) new FileStreamItem.Metadata(FileMetadata.named("drain.jsonl"))),
                 IntStream.range(0, requests).mapToObj(i -> (FileStreamItem) new FileStreamItem.Template(new RequestTemplateInput(
@@ -74,9 +91,7 @@ final class DrainBench {
         long cpuAtEnd;
         long at10 = 0;
         long at90 = 0;
-        UpstreamTimeouts timeouts = new UpstreamTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
-        try (JdkUpstreamClient http = HTTP_CLIENTS > 0 ? new JdkUpstreamClient(timeouts, HTTP_CLIENTS) : new JdkUpstreamClient(timeouts);
-             BatchDaemon daemon = new BatchDaemon(storage, daemons, http, config, clock,
+        try (BatchDaemon daemon = new BatchDaemon(storage, daemons, http, config, clock,
                      new DaemonData(DaemonId.generate(), "bench", ProcessHandle.current().pid(), "bench", "{}")).start()) {
             long nextTrace = start;
             Batch current;

@@ -106,7 +106,11 @@ public final class HttpApi implements AutoCloseable {
             Javalin javalin = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 config.startup.showOldJavalinVersionWarning = false;
-                config.concurrency.useVirtualThreads = true;
+                // Platform threads, deliberately: in `salvo serve` the daemon runs hundreds of virtual
+                // threads in this JVM, and a handler on a virtual thread would queue behind all of them
+                // for one of the few carriers. On its own platform thread, the kernel schedules a request
+                // as soon as it arrives, so reads stay fast while a batch drains (docs/PERFORMANCE.md).
+                config.concurrency.useVirtualThreads = false;
                 config.http.maxRequestSize = settings.maxRequestBytes();
                 config.jsonMapper(new JavalinJackson(json, true));
                 config.jetty.host = settings.host();

@@ -5,6 +5,7 @@ import dev.salvo.app.config.ConfigKeys;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +28,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!noDaemon) {
+            // Before anything starts a virtual thread; the daemon may still be disabled by configuration,
+            // which costs a carrier the API alone would not have needed, but nothing else.
+            int cores = Runtime.getRuntime().availableProcessors();
+            ApiCoreReserve.apply(cores).ifPresent(carriers -> LoggerFactory.getLogger(ServeCommand.class).info(
+                    "Daemon and API share this JVM: {} virtual-thread carrier(s) on {} cores, one core left to the API"
+                            + " (-D{}=N to choose)", carriers, cores, ApiCoreReserve.PARALLELISM));
+        }
         Map<String, String> own = new HashMap<>();
         if (host != null) {
             own.put(ConfigKeys.HTTP_HOST, host);
