@@ -165,7 +165,8 @@ public final class BatchDaemon implements AutoCloseable {
     private Map<String, Integer> freeCapacity() {
         Map<String, Integer> capacity = new LinkedHashMap<>();
         config.models().forEach((name, route) -> {
-            int free = route.concurrencyLimit() - inFlight.model(name);
+            // Slots are calls (see InFlight); results still being stored may add up to one more limit.
+            int free = Math.min(route.concurrencyLimit() - inFlight.model(name), 2 * route.concurrencyLimit() - inFlight.held(name));
             if (free > 0) {
                 capacity.put(name, free);
             }

@@ -131,6 +131,18 @@ abstract class DaemonEndToEndContract {
     }
 
     @Test
+    void aModelNeverSeesMoreCallsAtOnceThanItsConcurrencyAndEverySlotIsUsed() throws Exception {
+        upstream.script(call -> TestUpstream.echo(call, Duration.ofMillis(20)));
+        Batch batch = submit(200, "24h");
+        daemon(config(5));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(200);
+        assertThat(upstream.peakConcurrentCalls()).isEqualTo(5);
+    }
+
+    @Test
     void aThousandRequestsCompleteEachExactlyOnceWithHeadersAndBodiesAsSent() throws Exception {
         Batch batch = submit(1000, "24h");
         daemon(config(50));

@@ -1,6 +1,7 @@
 package dev.salvo.daemon.execution;
 
 import dev.salvo.core.batch.BatchRequest;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** One claimed request this daemon is executing, and the thread running it (for aborts). */
@@ -10,6 +11,7 @@ public final class Execution {
     private final AtomicReference<AbortReason> abort = new AtomicReference<>();
     private volatile Thread thread;
     private volatile boolean started;
+    private final AtomicBoolean holdsSlot = new AtomicBoolean(true);
 
     Execution(BatchRequest claimed) {
         this.claimed = claimed;
@@ -40,6 +42,11 @@ public final class Execution {
                 t.interrupt();
             }
         }
+    }
+
+    /** True the first time only: the model slot (see {@link InFlight}) is given back exactly once. */
+    boolean giveBackSlot() {
+        return holdsSlot.compareAndSet(true, false);
     }
 
     AbortReason abortReason() {

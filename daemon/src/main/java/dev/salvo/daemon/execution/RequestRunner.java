@@ -65,13 +65,16 @@ public final class RequestRunner {
         return failed.get();
     }
 
-    /** Registers the execution and starts it on a virtual thread; {@code done} runs when it ends, however it ends. */
+    /**
+     * Registers the execution and starts it on a virtual thread. {@code done} runs when its model slot
+     * frees up: once when the upstream call ends and again when the execution ends, however it ends.
+     */
     public Execution launch(BatchRequest claimed, Runnable done) {
         Execution execution = new Execution(claimed);
         inFlight.add(execution);
         Thread thread = Thread.ofVirtual().name("salvo-request-", 0).unstarted(() -> {
             try {
-                run(execution);
+                run(execution, done);
             } catch (RuntimeException e) {
                 // A storage failure: the request stays claimed/processing and the stale-claim sweep returns it.
                 LOG.warn("Request {} could not be recorded: {}", execution.claimed().id(), e.toString());
@@ -85,7 +88,7 @@ public final class RequestRunner {
         return execution;
     }
 
-    private void run(Execution execution) {
+    private void run(Execution execution, Runnable slotFreed) {
         BatchRequest claimed = execution.claimed();
         RequestState.Claimed claim = (RequestState.Claimed) claimed.state();
         if (stopping.getAsBoolean() || execution.abortReason() != null) {
@@ -105,19 +108,34 @@ public final class RequestRunner {
         }
         Dispatch dispatch = dispatch(claimed.data());
         long sent = System.nanoTime();
+        UpstreamResponse response;
         try {
-            UpstreamResponse response = upstream.send(dispatch.request());
-            Optional<FailureReason> failure = classifier.classify(response);
-            if (failure.isEmpty()) {
-                complete(running, processing, response, dispatch.model());
-                metrics.completed(dispatch.model(), java.time.Duration.ofNanos(System.nanoTime() - sent));
-            } else {
-                fail(running, processing, failure.get(), dispatch.model());
-            }
+            response = call(execution, dispatch, slotFreed);
         } catch (UpstreamException e) {
             fail(running, processing, classifier.classify(e), dispatch.model());
+            return;
         } catch (InterruptedException e) {
             aborted(execution, running, processing);
+            return;
+        }
+        long latency = System.nanoTime() - sent;
+        Optional<FailureReason> failure = classifier.classify(response);
+        if (failure.isEmpty()) {
+            complete(running, processing, response, dispatch.model());
+            metrics.completed(dispatch.model(), java.time.Duration.ofNanos(latency));
+        } else {
+            fail(running, processing, failure.get(), dispatch.model());
+        }
+    }
+
+    /** The upstream call; however it ends, the model's slot is free before the result is stored. */
+    private UpstreamResponse call(Execution execution, Dispatch dispatch, Runnable slotFreed)
+            throws UpstreamException, InterruptedException {
+        try {
+            return upstream.send(dispatch.request());
+        } finally {
+            inFlight.endCall(execution);
+            slotFreed.run();
         }
     }
 

@@ -50,6 +50,9 @@ public final class TestUpstream implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
+    /** Calls received and not yet answered; drops before the answer leaves, so a caller's next call never overlaps it. */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicInteger peakUnanswered = new AtomicInteger();
     private volatile Function<Call, Reply> script = call -> echo(call, Duration.ZERO);
 
     private TestUpstream(HttpServer server) {
@@ -98,8 +101,15 @@ public final class TestUpstream implements AutoCloseable {
         return active.get();
     }
 
+    /** The most calls that were ever waiting for their answer at the same moment. */
+    public int peakConcurrentCalls() {
+        return peakUnanswered.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         active.incrementAndGet();
+        peakUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
+        boolean answered = false;
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new ConcurrentHashMap<>();
@@ -110,6 +120,11 @@ public final class TestUpstream implements AutoCloseable {
                     customId, attempt, System.nanoTime());
             calls.add(call);
             Reply reply = script.apply(call);
+            if (reply instanceof Reply.Respond r && !r.delay().isZero()) {
+                Thread.sleep(r.delay());
+            }
+            unanswered.decrementAndGet();
+            answered = true;
             switch (reply) {
                 case Reply.Sse sse -> {
                     exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -129,9 +144,6 @@ public final class TestUpstream implements AutoCloseable {
                     // closing the exchange without response headers drops the connection
                 }
                 case Reply.Respond r -> {
-                    if (!r.delay().isZero()) {
-                        Thread.sleep(r.delay());
-                    }
                     byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
                     exchange.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -145,6 +157,9 @@ public final class TestUpstream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (!answered) {
+                unanswered.decrementAndGet();
+            }
             active.decrementAndGet();
         }
     }
