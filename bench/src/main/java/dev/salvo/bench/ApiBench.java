@@ -109,10 +109,17 @@ final class ApiBench {
              ExecutorService drainer = Executors.newSingleThreadExecutor()) {
             URI base = URI.create("http://127.0.0.1:" + api.port() + "/");
             String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            Process poller = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC",
+            List<String> command = new java.util.ArrayList<>();
+            String nice = System.getProperty("salvo.bench.poller-nice");
+            if (nice != null) {
+                // Experiments only: runs the load generator under `nice -n N` to see how much of the tail is its own scheduling.
+                command.addAll(List.of("nice", "-n", nice));
+            }
+            command.addAll(List.of(java, "-Xmx128m", "-XX:+UseSerialGC",
                     "-Dsalvo.bench.trace=" + TRACE, "-cp", System.getProperty("java.class.path"),
                     PollLoad.class.getName(), base.toString(), KEY, Integer.toString(rate), Integer.toString(POLL_CONNECTIONS),
-                    "v1/batches/batch_" + warmup, Integer.toString(POLL_WARMUP_SECONDS))
+                    "v1/batches/batch_" + warmup, Integer.toString(POLL_WARMUP_SECONDS)));
+            Process poller = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             try {

@@ -149,6 +149,8 @@ public final class PollLoad {
         for (long[] s : samples) {
             bySecond.computeIfAbsent((s[0] - t0) / 1_000_000_000L, k -> new ArrayList<>()).add(s[1]);
         }
+        samples.stream().filter(x -> x[1] > 20_000_000L).sorted(java.util.Comparator.comparingLong(x -> x[0])).forEach(x ->
+                System.err.printf("  slow poll due at %7.1f ms: %5.1f ms%n", (x[0] - t0) / 1e6, x[1] / 1e6));
         bySecond.forEach((second, l) -> System.err.printf("  poll t=%3ds n=%3d max %6.1f ms, over 20 ms: %d%n", second, l.size(),
                 l.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6, l.stream().filter(v -> v > 20_000_000L).count()));
     }

@@ -90,6 +90,12 @@ final class BatchEntry {
     /** Requests counted as purged so far (memory only: an interrupted purge simply counts again). */
     long purgedRows;
     final ReentrantLock headerLock = new ReentrantLock();
+    /**
+     * {@link #view()} as of the last change, for reads that take no lock; null when it may be out of date.
+     * Written only under the store lock: cleared by every effect applied to this batch and set again at
+     * the end of the change (or by the next locked read).
+     */
+    volatile Batch published;
 
     BatchEntry(BatchId id, FileId inputFileId, String endpoint, String completionWindow, Map<String, String> metadata,
                String createdBy, String apiKeyId, String apiKey, Long expectedRequests, FileId outputFileId,

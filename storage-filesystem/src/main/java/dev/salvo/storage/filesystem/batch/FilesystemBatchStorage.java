@@ -271,7 +271,19 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
 
     @Override
     public Batch getBatch(BatchId id) {
-        return read(() -> state.visibleBatch(id).view());
+        // Without the lock when the batch's view is published: a poll never waits behind the daemon's
+        // changes, whose lock holder may itself be waiting for a core (docs/PERFORMANCE.md, issue 5).
+        BatchEntry entry = closed ? null : state.batches.get(id);
+        Batch published = entry == null ? null : entry.published;
+        if (published != null && published.deletedAt() == null) {
+            return published;
+        }
+        return read(() -> {
+            BatchEntry visible = state.visibleBatch(id);
+            Batch view = visible.view();
+            visible.published = view;
+            return view;
+        });
     }
 
     @Override
@@ -696,6 +708,7 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
             ensureOpen();
             result = body.run(tx);
             sequence = tx.submit();
+            tx.publishViews();
         } catch (IOException e) {
             if (tx.hasApplied()) {
                 commit.fail(e);

@@ -34,7 +34,8 @@ final class StoreState implements BatchEntry.Context {
     final BatchLayout layout;
     final GroupCommit commit;
     final Map<FileId, FileEntry> files = new HashMap<>();
-    final Map<BatchId, BatchEntry> batches = new HashMap<>();
+    /** Concurrent so that {@code getBatch} can find a batch's published view without the lock; changed under it. */
+    final Map<BatchId, BatchEntry> batches = new java.util.concurrent.ConcurrentHashMap<>();
     final Map<FileId, VirtualFile> virtualFiles = new HashMap<>();
     private final Map<Long, List<BatchEntry>> batchesByKey = new HashMap<>();
     final Interner<String> models = new Interner<>();
@@ -166,6 +167,7 @@ final class StoreState implements BatchEntry.Context {
             for (Effect effect : effects) {
                 entry.apply(effect, this);
             }
+            entry.published = null;
             return true;
         });
     }

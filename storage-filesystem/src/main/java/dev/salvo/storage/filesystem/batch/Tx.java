@@ -32,7 +32,15 @@ final class Tx {
             // Live effects are validated before they are applied; only a bug gets here.
             throw new IllegalStateException("cannot apply " + effect.getClass().getSimpleName() + " to batch " + entry.id, e);
         }
+        entry.published = null;
         effects.computeIfAbsent(entry, e -> new ArrayList<>()).add(effect);
+    }
+
+    /** Publishes the new view of every batch this change touched; runs under the lock, after the change succeeded. */
+    void publishViews() {
+        for (BatchEntry entry : effects.keySet()) {
+            entry.published = entry.view();
+        }
     }
 
     /** Reserves a result record in the batch's log, ahead of the change record pointing at it; returns its offset. */
