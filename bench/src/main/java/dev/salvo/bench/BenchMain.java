@@ -83,12 +83,7 @@ public final class BenchMain {
                         System.out.println(rows.getLast());
                     }
                     if (adapter.equals("postgres")) {
-                        try (BenchBackend backend = BenchBackends.open(adapter)) {
-                            DrainBench.Result r = DbSchedulerBench.run(BenchBackends.dataSource(backend), requests, 8);
-                            rows.add(String.format("| postgres (db-scheduler 16, lock-and-fetch) | %d no-op tasks, 8 threads | %.0f tasks/s | %.1f s |",
-                                    requests, r.requestsPerSecond(), r.seconds()));
-                            System.out.println(rows.getLast());
-                        }
+                        rows.add(dbScheduler(requests));
                     }
                 }
             }
@@ -106,12 +101,7 @@ public final class BenchMain {
                     System.out.println(rows.getLast());
                 }
                 if (adapter.equals("postgres") && !scenarios.contains("drain")) {
-                    try (BenchBackend backend = BenchBackends.open(adapter)) {
-                        DrainBench.Result r = DbSchedulerBench.run(BenchBackends.dataSource(backend), requests, 8);
-                        rows.add(String.format("| postgres (db-scheduler 16, lock-and-fetch) | %d no-op tasks, 8 threads | %.0f tasks/s | %.1f s |",
-                                requests, r.requestsPerSecond(), r.seconds()));
-                        System.out.println(rows.getLast());
-                    }
+                    rows.add(dbScheduler(requests));
                 }
             }
         }
@@ -166,6 +156,17 @@ public final class BenchMain {
         System.out.println("| adapter | scenario | result | detail |");
         System.out.println("|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** db-scheduler executing {@code tasks} no-op tasks on a fresh database of the same server: the yardstick row. */
+    private static String dbScheduler(int tasks) throws Exception {
+        try (BenchBackend backend = BenchBackends.open("postgres")) {
+            DrainBench.Result r = DbSchedulerBench.run(BenchBackends.dataSource(backend), tasks, 8);
+            String row = String.format("| postgres (db-scheduler 16, lock-and-fetch) | %d no-op tasks, 8 threads | %.0f tasks/s | %.1f s |",
+                    tasks, r.requestsPerSecond(), r.seconds());
+            System.out.println(row);
+            return row;
+        }
     }
 
     /**

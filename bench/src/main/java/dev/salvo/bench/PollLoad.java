@@ -69,7 +69,6 @@ public final class PollLoad {
     Stats run(String path, Runnable stop) throws InterruptedException {
         URI target = base.resolve(path);
         LinkedBlockingQueue<Long> due = new LinkedBlockingQueue<>();
-        List<long[]> latencies = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -129,14 +128,12 @@ public final class PollLoad {
         for (Thread t : threads) {
             t.join();
         }
-        for (int w = 0; w < workers; w++) {
-            latencies.add(Arrays.copyOf(perWorker[w], counts[w]));
-        }
         if (TRACE) {
             printTrace(trace);
             trace.clear();
         }
-        long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long[] all = java.util.stream.IntStream.range(0, workers)
+                .mapToObj(w -> Arrays.stream(perWorker[w], 0, counts[w])).flatMapToLong(x -> x).sorted().toArray();
         return new Stats(all, errors.get(), firstError.get());
     }
 

@@ -166,11 +166,8 @@ final class ClaimQuery {
     private static String claimSql() {
         StringBuilder set = new StringBuilder();
         for (Field<?> column : CLAIMED_COLUMNS) {
-            String name = column.getName();
-            if (!name.matches("[a-z_]+")) {
-                throw new IllegalStateException("unexpected column name " + name);
-            }
-            set.append(set.isEmpty() ? "" : ", ").append(name).append(" = ?::").append(pgType(column.getType()));
+            set.append(set.isEmpty() ? "" : ", ").append(HandWrittenSql.column(column)).append(" = ?::")
+                    .append(HandWrittenSql.type(column.getType()));
         }
         String pending = "'" + RequestStateKind.PENDING.wire() + "'";
         return """
@@ -226,24 +223,5 @@ final class ClaimQuery {
                                    request_templates.api_key),
                           picked.ord
                 """.formatted(DAY_SECONDS, pending, set, pending);
-    }
-
-    private static String pgType(Class<?> type) {
-        if (type == UUID.class) {
-            return "uuid";
-        }
-        if (type == Instant.class) {
-            return "timestamptz";
-        }
-        if (type == String.class) {
-            return "text";
-        }
-        if (type == Integer.class) {
-            return "int4";
-        }
-        if (type == Long.class) {
-            return "int8";
-        }
-        throw new IllegalStateException("no type for " + type);
     }
 }

@@ -231,7 +231,7 @@ final class GroupPersist {
         for (int i = 0; i < values.length; i++) {
             values[i] = writes.get(i).values()[column];
         }
-        return connection.createArrayOf(pgType(COLUMNS.get(column).getType()), values);
+        return connection.createArrayOf(arrayType(COLUMNS.get(column).getType()), values);
     }
 
     /** A write's values in {@link #COLUMNS} order, as the UPDATE's arrays take them (timestamps as text). */
@@ -271,20 +271,9 @@ final class GroupPersist {
         }
     }
 
-    private static String pgType(Class<?> type) {
-        if (type == UUID.class) {
-            return "uuid";
-        }
-        if (type == String.class || type == Instant.class) {
-            return "text";
-        }
-        if (type == Integer.class) {
-            return "int4";
-        }
-        if (type == Long.class) {
-            return "int8";
-        }
-        throw new IllegalStateException("no array type for " + type);
+    /** Element type of a column's array: its own, except timestamps, which travel as text (see {@link #TIMESTAMP}). */
+    private static String arrayType(Class<?> type) {
+        return type == Instant.class ? "text" : HandWrittenSql.type(type);
     }
 
     /**
@@ -307,15 +296,12 @@ final class GroupPersist {
         StringBuilder unnest = new StringBuilder("?::uuid[]");
         for (int i = 0; i < COLUMNS.size(); i++) {
             Field<?> column = COLUMNS.get(i);
-            String name = column.getName();
-            if (!name.matches("[a-z_]+")) {
-                throw new IllegalStateException("unexpected column name " + name);
-            }
+            String name = HandWrittenSql.column(column);
             String value = column.getType() == Instant.class ? "v." + name + "::timestamptz" : "v." + name;
             set.append(i == 0 ? "" : ", ").append(name).append(" = ")
                     .append(name.equals(R.RETRY_ATTEMPT.getName()) ? "coalesce(" + value + ", r." + name + ")" : value);
             names.append(", ").append(name);
-            unnest.append(", ?::").append(pgType(column.getType())).append("[]");
+            unnest.append(", ?::").append(arrayType(column.getType())).append("[]");
         }
         String live = RequestStates.LIVE.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
         return "update requests as r set " + set

@@ -50,11 +50,6 @@ final class RequestPersister {
 
     private final Sql sql;
     private final BatchFinalizer finalizer;
-    /**
-     * One group-commit writer. Every result of a batch meets on its batch row anyway, so more writers
-     * mostly wait there, split the groups and spend more database work per request; measured, neither a
-     * second writer nor a separate lane for starts gained anything on the drain or the storage cycle.
-     */
     private final PersistQueue queue;
 
     RequestPersister(Sql sql, BatchFinalizer finalizer) {
@@ -65,7 +60,7 @@ final class RequestPersister {
     RequestPersister(Sql sql, BatchFinalizer finalizer, UnaryOperator<PersistQueue.GroupWriter> writers) {
         this.sql = sql;
         this.finalizer = finalizer;
-        this.queue = new PersistQueue(writers.apply(new GroupPersist(sql, finalizer)::write), 1);
+        this.queue = new PersistQueue(writers.apply(new GroupPersist(sql, finalizer)::write));
     }
 
     /** The columns a write needs to know about the row it replaces. */

@@ -53,4 +53,16 @@ final class BatchFixtures {
         return claimed.withState(state.start(now).complete(200, "{\"ok\":\"" + claimed.data().customId() + "\"}",
                 claimed.data().model(), now));
     }
+
+    /** Waits for a test's latch to open; a latch still shut after a minute fails the test. */
+    static void awaitOpen(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new AssertionError("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 }

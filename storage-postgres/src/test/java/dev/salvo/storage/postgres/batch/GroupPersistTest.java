@@ -70,7 +70,7 @@ class GroupPersistTest {
             groupSizes.add(group.size());
             if (holdFirstGroup && groupSizes.size() == 1) {
                 firstGroupEntered.countDown();
-                await(releaseFirstGroup);
+                BatchFixtures.awaitOpen(releaseFirstGroup);
             }
             try {
                 List<Outcome> written = real.write(group);
@@ -433,16 +433,5 @@ class GroupPersistTest {
         List<BatchRequest> sorted = new ArrayList<>(requests);
         sorted.sort(Comparator.comparingLong(r -> r.data().lineNumber()));
         return sorted;
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(1, TimeUnit.MINUTES)) {
-                throw new AssertionError("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

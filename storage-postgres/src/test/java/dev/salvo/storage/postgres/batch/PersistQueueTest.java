@@ -41,7 +41,7 @@ class PersistQueueTest {
             groups.add(group.stream().map(Entry::id).toList());
             if (groups.size() == 1) {
                 firstGroupEntered.countDown();
-                await(releaseFirstGroup);
+                BatchFixtures.awaitOpen(releaseFirstGroup);
             }
             return then.write(group);
         };
@@ -57,7 +57,7 @@ class PersistQueueTest {
 
     @Test
     void callersBlockUntilTheirGroupIsWrittenAndWritesWaitingMeanwhileFormOneGroup() throws Exception {
-        PersistQueue queue = new PersistQueue(holdingFirst(group -> Collections.nCopies(group.size(), APPLIED)), 1);
+        PersistQueue queue = new PersistQueue(holdingFirst(group -> Collections.nCopies(group.size(), APPLIED)));
         Map<UUID, Outcome> outcomes = new ConcurrentHashMap<>();
         UUID first = UUID.randomUUID();
         submit(queue, first, outcomes);
@@ -86,7 +86,7 @@ class PersistQueueTest {
         PersistQueue queue = new PersistQueue(holdingFirst(group -> {
             group.forEach(e -> written.add(e.next()));
             return Collections.nCopies(group.size(), APPLIED);
-        }), 1);
+        }));
         UUID gate = UUID.randomUUID();
         UUID twice = UUID.randomUUID();
         submit(queue, gate, RequestStateKind.PROCESSING, new ConcurrentHashMap<>());
@@ -114,7 +114,7 @@ class PersistQueueTest {
                 throw new BatchStorageException.Backend("persist failed: P0001", new RuntimeException("poisoned row"));
             }
             return Collections.nCopies(group.size(), APPLIED);
-        }), 1);
+        }));
         Map<UUID, Outcome> outcomes = new ConcurrentHashMap<>();
         submit(queue, UUID.randomUUID(), outcomes);
         assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
@@ -142,7 +142,7 @@ class PersistQueueTest {
                         new Transactions.CommitFailed(new SQLException("connection lost during commit", "08006")));
             }
             return Collections.nCopies(group.size(), APPLIED);
-        }), 1);
+        }));
         Map<UUID, Outcome> outcomes = new ConcurrentHashMap<>();
         submit(queue, UUID.randomUUID(), outcomes);
         assertThat(firstGroupEntered.await(1, TimeUnit.MINUTES)).isTrue();
@@ -158,7 +158,7 @@ class PersistQueueTest {
 
     @Test
     void anInterruptedCallerStillWaitsForItsOutcomeAndKeepsTheInterrupt() throws Exception {
-        PersistQueue queue = new PersistQueue(holdingFirst(group -> Collections.nCopies(group.size(), APPLIED)), 1);
+        PersistQueue queue = new PersistQueue(holdingFirst(group -> Collections.nCopies(group.size(), APPLIED)));
         AtomicReference<Outcome> outcome = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
@@ -199,17 +199,6 @@ class PersistQueueTest {
                 throw new AssertionError("only " + queue.queued() + " of " + n + " writes queued");
             }
             Thread.sleep(5);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(1, TimeUnit.MINUTES)) {
-                throw new AssertionError("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }
