@@ -37,8 +37,10 @@ public final class BenchMain {
         boolean upstreamProcess = Boolean.parseBoolean(options.getOrDefault("upstream-process", "false"));
         int drainInFlight = Integer.parseInt(options.getOrDefault("drain-in-flight", "256"));
 
-        System.out.printf("JVM %s, %d cores, max heap %d MB%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+        System.out.printf("JVM %s, %d cores, max heap %d MB%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 HeapWatch.maxHeapBytes() >> 20);
+        System.out.println(KernelScheduling.describe());
+        System.out.println();
         List<String> rows = new ArrayList<>();
         for (String adapter : adapters) {
             if (scenarios.contains("ingest")) {

@@ -91,9 +91,10 @@ final class BatchEntry {
     long purgedRows;
     final ReentrantLock headerLock = new ReentrantLock();
     /**
-     * {@link #view()} as of the last change, for reads that take no lock; null when it may be out of date.
-     * Written only under the store lock: cleared by every effect applied to this batch and set again at
-     * the end of the change (or by the next locked read).
+     * {@link #view()} as of the last finished change, for reads that take no lock; null when not known.
+     * Written only under the store lock: replaced at the end of every change that touched this batch
+     * (so a change in progress never hides it), withdrawn when a change fails and at replay, set again
+     * by the next locked read.
      */
     volatile Batch published;
 

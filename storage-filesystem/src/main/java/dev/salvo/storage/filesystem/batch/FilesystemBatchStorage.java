@@ -275,7 +275,7 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
         // changes, whose lock holder may itself be waiting for a core (docs/PERFORMANCE.md, issue 5).
         BatchEntry entry = closed ? null : state.batches.get(id);
         Batch published = entry == null ? null : entry.published;
-        if (published != null && published.deletedAt() == null) {
+        if (published != null && published.deletedAt() == null && commit.healthy()) {
             return published;
         }
         return read(() -> {
@@ -711,11 +711,13 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
             tx.publishViews();
         } catch (IOException e) {
             if (tx.hasApplied()) {
+                tx.withdrawViews();
                 commit.fail(e);
             }
             throw new BatchStorageException.Backend("batch store I/O failed: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             if (tx.hasApplied()) {
+                tx.withdrawViews();
                 commit.fail(e); // memory changed but nothing was recorded: only a reopen can reconcile
             }
             throw e;

@@ -133,6 +133,11 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** Whether no write has failed; lock-free reads check it so that a broken store stops answering them too. */
+    boolean healthy() {
+        return failure == null;
+    }
+
     void checkHealthy() {
         if (failure != null) {
             throw broken();

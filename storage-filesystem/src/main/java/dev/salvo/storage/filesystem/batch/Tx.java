@@ -32,7 +32,8 @@ final class Tx {
             // Live effects are validated before they are applied; only a bug gets here.
             throw new IllegalStateException("cannot apply " + effect.getClass().getSimpleName() + " to batch " + entry.id, e);
         }
-        entry.published = null;
+        // The published view stays the one of the last finished change until this change publishes its own
+        // (a lock-free read meanwhile answers with the state before this change, which is not finished yet).
         effects.computeIfAbsent(entry, e -> new ArrayList<>()).add(effect);
     }
 
@@ -40,6 +41,16 @@ final class Tx {
     void publishViews() {
         for (BatchEntry entry : effects.keySet()) {
             entry.published = entry.view();
+        }
+    }
+
+    /**
+     * Withdraws the published view of every batch this change touched, when it failed after applying
+     * effects: memory no longer matches the log, so reads go through the lock, which reports the failure.
+     */
+    void withdrawViews() {
+        for (BatchEntry entry : effects.keySet()) {
+            entry.published = null;
         }
     }
 

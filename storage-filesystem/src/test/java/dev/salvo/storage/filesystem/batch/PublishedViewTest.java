@@ -123,6 +123,73 @@ class PublishedViewTest {
         assertThat(store.getBatch(batch.id()).counts().completed()).isEqualTo(n);
     }
 
+    private StoreState state() throws ReflectiveOperationException {
+        var field = FilesystemBatchStorage.class.getDeclaredField("state");
+        field.setAccessible(true);
+        return (StoreState) field.get(store);
+    }
+
+    /**
+     * Starts a change on another thread that applies an effect to the batch and then stops, holding the
+     * store lock, until {@code finish} is counted down; {@code failed} makes it end as a failed change does.
+     */
+    private CountDownLatch changeInProgress(Batch batch, CountDownLatch finish, boolean failed) throws Exception {
+        StoreState state = state();
+        BatchEntry entry = state.batches.get(batch.id());
+        CountDownLatch applied = new CountDownLatch(1);
+        Thread.ofPlatform().daemon().start(() -> {
+            state.lock.lock();
+            try {
+                Tx tx = new Tx(state);
+                tx.apply(entry, new Effect.Stamp(Effect.StampField.CANCELLING, entry.createdAt + 1));
+                if (failed) {
+                    tx.withdrawViews();
+                }
+                applied.countDown();
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                state.lock.unlock();
+            }
+        });
+        assertThat(applied.await(10, TimeUnit.SECONDS)).isTrue();
+        return applied;
+    }
+
+    @Test
+    void aChangeInProgressDoesNotHideTheLastFinishedView() throws Exception {
+        Batch batch = store.createBatch(BatchInput.of(BatchFixtures.upload(store, 2, "{}"), "/v1/chat/completions", "24h"));
+        Batch before = store.getBatch(batch.id());
+        CountDownLatch finish = new CountDownLatch(1);
+        changeInProgress(batch, finish, false);
+        try {
+            // Answered at once, and with the state before the unfinished change: it is not visible yet.
+            Batch read = CompletableFuture.supplyAsync(() -> store.getBatch(batch.id())).get(10, TimeUnit.SECONDS);
+            assertThat(read).isEqualTo(before);
+            assertThat(read.cancellingAt()).isNull();
+        } finally {
+            finish.countDown();
+        }
+    }
+
+    @Test
+    void afterAFailedChangeReadsGoThroughTheLock() throws Exception {
+        Batch batch = store.createBatch(BatchInput.of(BatchFixtures.upload(store, 2, "{}"), "/v1/chat/completions", "24h"));
+        store.getBatch(batch.id());
+        CountDownLatch finish = new CountDownLatch(1);
+        changeInProgress(batch, finish, true);
+        CompletableFuture<Batch> read;
+        try {
+            read = CompletableFuture.supplyAsync(() -> store.getBatch(batch.id()));
+            Thread.sleep(200);
+            assertThat(read).as("a read after the view was withdrawn waits for the lock").isNotDone();
+        } finally {
+            finish.countDown();
+        }
+        assertThat(read.get(10, TimeUnit.SECONDS).cancellingAt()).isNotNull();
+    }
+
     @Test
     void aDeletedBatchIsNotFoundThoughItsViewWasPublished() {
         Batch batch = store.createBatch(BatchInput.of(BatchFixtures.upload(store, 2, "{}"), "/v1/chat/completions", "24h"));
