@@ -11,6 +11,7 @@ import dev.salvo.app.config.AuthSettings;
 import dev.salvo.app.config.ConfigException;
 import dev.salvo.app.config.ConfigKeys;
 import dev.salvo.app.config.DaemonSettings;
+import dev.salvo.app.config.HostSchedulingAdvice;
 import dev.salvo.app.config.ModelSettings;
 import dev.salvo.app.config.SalvoConfig;
 import dev.salvo.app.metrics.MicrometerDaemonMetrics;
@@ -80,6 +81,7 @@ public final class SalvoServer implements AutoCloseable {
     public static SalvoServer start(SalvoConfig config, boolean withApi, boolean withDaemon) {
         AuthSettings auth = withApi ? AuthSettings.from(config) : null;
         StorageBackendProvider backend = StorageBackends.discover().named(config.require(ConfigKeys.STORAGE_BACKEND));
+        HostSchedulingAdvice.check(config, HostSchedulingAdvice.AUTOGROUP).ifPresent(LOG::warn);
         Clock clock = Clock.systemUTC();
         Injector injector = Guice.createInjector(Stage.PRODUCTION, new SalvoModule(clock), backend.module(config));
         List<AutoCloseable> backendResources = new ArrayList<>(injector.getInstance(
