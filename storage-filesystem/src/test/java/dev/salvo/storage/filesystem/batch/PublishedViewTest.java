@@ -133,7 +133,7 @@ class PublishedViewTest {
      * Starts a change on another thread that applies an effect to the batch and then stops, holding the
      * store lock, until {@code finish} is counted down; {@code failed} makes it end as a failed change does.
      */
-    private CountDownLatch changeInProgress(Batch batch, CountDownLatch finish, boolean failed) throws Exception {
+    private void changeInProgress(Batch batch, CountDownLatch finish, boolean failed) throws Exception {
         StoreState state = state();
         BatchEntry entry = state.batches.get(batch.id());
         CountDownLatch applied = new CountDownLatch(1);
@@ -154,7 +154,6 @@ class PublishedViewTest {
             }
         });
         assertThat(applied.await(10, TimeUnit.SECONDS)).isTrue();
-        return applied;
     }
 
     @Test
