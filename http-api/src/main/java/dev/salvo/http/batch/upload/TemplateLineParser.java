@@ -6,7 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.salvo.core.batch.RequestTemplateInput;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -155,19 +158,32 @@ final class TemplateLineParser {
     }
 
     private static void requireUtf8(byte[] line, int length, long lineNumber) throws InvalidLineException {
-        for (int i = 0; i < length; i++) {
-            if (line[i] < 0) { // only non-ASCII lines need the decoder
-                try {
-                    StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(line, 0, length));
-                } catch (CharacterCodingException e) {
-                    throw new InvalidLineException(lineNumber, "invalid_encoding", "the line is not valid UTF-8.");
-                }
-                return;
+        if (!isAscii(line, length)) { // only non-ASCII lines need the decoder
+            try {
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(line, 0, length));
+            } catch (CharacterCodingException e) {
+                throw new InvalidLineException(lineNumber, "invalid_encoding", "the line is not valid UTF-8.");
             }
         }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /** Whether the first {@code length} bytes are all below 0x80; eight at a time, as every line is checked. */
+    static boolean isAscii(byte[] line, int length) {
+        int i = 0;
+        long high = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            high |= (long) LONGS.get(line, i);
+        }
+        for (; i < length; i++) {
+            high |= line[i];
+        }
+        return (high & HIGH_BITS) == 0;
     }
 
     private static String truncate(String text) {
