@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>Why: with {@code kernel.sched_autogroup_enabled = 1} every session is a scheduling group of its own,
  * and PostgreSQL starts each backend in a new session, so on a busy host every backend competes for the
  * CPU against the whole Salvo JVM. During a full-speed drain on 2 cores that tripled the p99 of
- * {@code GET /v1/batches/{id}} (47–59 ms against 16–17 ms, docs/PERFORMANCE.md). Turning autogroup off is
+ * {@code GET /v1/batches/{id}} (47–59 ms against 16–19 ms, docs/PERFORMANCE.md). Turning autogroup off is
  * the usual advice for PostgreSQL hosts; it is a host setting, so Salvo only says so.
  */
 public final class HostSchedulingAdvice {
