@@ -710,16 +710,10 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
             sequence = tx.submit();
             tx.publishViews();
         } catch (IOException e) {
-            if (tx.hasApplied()) {
-                tx.withdrawViews();
-                commit.fail(e);
-            }
+            failIfApplied(tx, e);
             throw new BatchStorageException.Backend("batch store I/O failed: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            if (tx.hasApplied()) {
-                tx.withdrawViews();
-                commit.fail(e); // memory changed but nothing was recorded: only a reopen can reconcile
-            }
+            failIfApplied(tx, e);
             throw e;
         } finally {
             state.lock.unlock();
@@ -731,6 +725,14 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
             rewriteHeader(batch);
         }
         return result;
+    }
+
+    /** A change that failed after changing memory left it ahead of the log: only a reopen can reconcile. */
+    private void failIfApplied(Tx tx, Throwable cause) {
+        if (tx.hasApplied()) {
+            tx.withdrawViews();
+            commit.fail(cause);
+        }
     }
 
     private <T> T read(java.util.function.Supplier<T> body) {

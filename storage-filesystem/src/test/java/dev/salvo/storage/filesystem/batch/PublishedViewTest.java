@@ -47,9 +47,7 @@ class PublishedViewTest {
     }
 
     private ReentrantLock storeLock() throws ReflectiveOperationException {
-        var field = FilesystemBatchStorage.class.getDeclaredField("state");
-        field.setAccessible(true);
-        return ((StoreState) field.get(store)).lock;
+        return state().lock;
     }
 
     /** Holds the store lock on another thread until the returned latch is counted down. */

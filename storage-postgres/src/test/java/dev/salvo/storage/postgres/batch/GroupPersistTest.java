@@ -94,7 +94,7 @@ class GroupPersistTest {
         int n = 300;
         Batch batch = BatchFixtures.batch(storage, n, M);
         DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
-        List<BatchRequest> claimed = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n))));
+        List<BatchRequest> claimed = claimAll(daemon, n);
         assertThat(claimed).hasSize(n);
 
         // Starts: the first is held, the other n - 1 queue up behind it and form the second group.
@@ -196,7 +196,7 @@ class GroupPersistTest {
         int n = 11;
         Batch batch = BatchFixtures.batch(storage, n, M);
         DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
-        List<BatchRequest> started = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n)))).stream()
+        List<BatchRequest> started = claimAll(daemon, n).stream()
                 .map(GroupPersistTest::started).toList();
         for (BatchRequest r : started) {
             assertThat(storage.persist(r).applied()).isTrue();
@@ -298,7 +298,7 @@ class GroupPersistTest {
         int n = bodies.size();
         BatchFixtures.batch(storage, n, M);
         DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
-        List<BatchRequest> started = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n)))).stream()
+        List<BatchRequest> started = claimAll(daemon, n).stream()
                 .map(GroupPersistTest::started).toList();
         started.forEach(storage::persist);
         groupSizes.clear();
@@ -354,7 +354,7 @@ class GroupPersistTest {
         int n = 4;
         Batch batch = BatchFixtures.batch(storage, n, M);
         DaemonId daemon = BatchFixtures.liveDaemon(storage, Instant.now());
-        List<BatchRequest> claimed = byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n))));
+        List<BatchRequest> claimed = claimAll(daemon, n);
         List<BatchRequest> started = claimed.stream().map(GroupPersistTest::started).toList();
         started.forEach(storage::persist);
         BatchRequest unknown = BatchFixtures.completed(withId(claimed.getFirst(), RequestId.generate()), Instant.now());
@@ -427,6 +427,11 @@ class GroupPersistTest {
         try (Stream<FileContentItem> items = storage.streamFileContent(file, 0, null)) {
             return items.count();
         }
+    }
+
+    /** Claims all {@code n} requests of model {@code M} for {@code daemon}, in line order. */
+    private List<BatchRequest> claimAll(DaemonId daemon, int n) {
+        return byLine(storage.claimRequests(ClaimRequest.of(n, daemon, Map.of(M, n))));
     }
 
     private static List<BatchRequest> byLine(List<BatchRequest> requests) {
