@@ -238,7 +238,11 @@ public final class BatchDaemon implements AutoCloseable {
         }
     }
 
-    /** Drains orphaned rows in throttled chunks, so a big delete never holds the store for long. */
+    /**
+     * Drains orphaned rows in throttled chunks, so a big delete never holds the store for long, then
+     * forgets daemons dead for longer than the retention (their records would otherwise pile up, one
+     * per process start, forever).
+     */
     private void purge() {
         long total = 0;
         long deleted;
@@ -257,6 +261,10 @@ public final class BatchDaemon implements AutoCloseable {
         if (total > 0) {
             metrics.purged(total);
             LOG.info("Purged {} rows of deleted files and batches", total);
+        }
+        long records = daemons.purgeDeadDaemons(config.deadDaemonRetention());
+        if (records > 0) {
+            LOG.info("Purged {} records of daemons dead for longer than {}", records, config.deadDaemonRetention());
         }
     }
 

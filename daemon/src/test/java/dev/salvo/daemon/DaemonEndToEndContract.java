@@ -283,7 +283,7 @@ abstract class DaemonEndToEndContract {
                 new RetryPolicy(10, Duration.ZERO, Duration.ofMillis(20), 2, Duration.ofMillis(200)),
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMillis(100),
                 Duration.ofMillis(50), Duration.ofMillis(200), Set.of(), List.of(), false, List.of(), Duration.ofMillis(100),
-                Duration.ZERO, 1000, Duration.ofMillis(10), Set.of());
+                Duration.ZERO, 1000, Duration.ofMillis(10), Set.of(), Duration.ofDays(7));
     }
 
     @Test
@@ -300,6 +300,37 @@ abstract class DaemonEndToEndContract {
             assertThat(requests.map(r -> ((dev.salvo.core.batch.RequestState.Completed) r.state()).routedModel()))
                     .containsOnly("model-b");
         }
+    }
+
+    @Test
+    void claimTimeRoutingRespectsTheEscalationModelsConcurrencyLimit() throws Exception {
+        Map<String, java.util.concurrent.atomic.AtomicInteger> now = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, java.util.concurrent.atomic.AtomicInteger> peak = new java.util.concurrent.ConcurrentHashMap<>();
+        upstream.script(call -> {
+            String model = call.body().contains("\"model\":\"model-b\"") ? "model-b" : "model-a";
+            int calls = now.computeIfAbsent(model, m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            peak.computeIfAbsent(model, m -> new java.util.concurrent.atomic.AtomicInteger()).accumulateAndGet(calls, Math::max);
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                now.get(model).decrementAndGet();
+            }
+            return TestUpstream.echo(call, Duration.ZERO);
+        });
+        Batch batch = submit(60, "30m");
+        ModelRoute a = new ModelRoute("model-a", upstream.baseUrl(), "", 6, "model-b", Duration.ofHours(1));
+        daemon(twoModels(a, ModelRoute.of("model-b", upstream.baseUrl(), 2)));
+
+        Batch done = awaitBatch(batch, b -> b.status() == OpenAiBatchStatus.COMPLETED);
+
+        assertThat(done.counts().completed()).isEqualTo(60);
+        // The escalation model's limit holds even though every request was claimed as model-a; requests
+        // that found it full went to their own model instead of waiting.
+        assertThat(peak.get("model-b").get()).isEqualTo(2);
+        assertThat(peak).containsKey("model-a");
+        assertThat(upstream.calls()).hasSize(60);
     }
 
     @Test

@@ -43,6 +43,7 @@ public final class ConfigKeys {
     public static final String DAEMON_STALE_THRESHOLD = "salvo.daemon.stale-daemon-threshold";
     public static final String DAEMON_CANCELLATION_POLL = "salvo.daemon.cancellation-poll-interval";
     public static final String DAEMON_PURGE_INTERVAL = "salvo.daemon.purge-interval";
+    public static final String DAEMON_DEAD_RETENTION = "salvo.daemon.dead-daemon-retention";
     public static final String DAEMON_URGENCY_WEIGHT = "salvo.daemon.urgency-weight";
     public static final String DAEMON_STREAMABLE_ENDPOINTS = "salvo.daemon.streamable-endpoints";
     public static final String DAEMON_DEADLINE_PRIORITY = "salvo.daemon.inject-deadline-priority";
@@ -89,6 +90,7 @@ public final class ConfigKeys {
         d.put(DAEMON_STALE_THRESHOLD, "30s");
         d.put(DAEMON_CANCELLATION_POLL, "5s");
         d.put(DAEMON_PURGE_INTERVAL, "10m");
+        d.put(DAEMON_DEAD_RETENTION, "7d");
         d.put(DAEMON_URGENCY_WEIGHT, "0");
         d.put(DAEMON_STREAMABLE_ENDPOINTS, "");
         d.put(DAEMON_DEADLINE_PRIORITY, "false");

@@ -50,7 +50,8 @@ public record DaemonSettings(DaemonConfig config, UpstreamTimeouts timeouts) {
                 duration(c, ConfigKeys.DAEMON_PURGE_INTERVAL),
                 1000,
                 Duration.ofMillis(100),
-                new LinkedHashSet<>(list(c, ConfigKeys.DAEMON_STREAMABLE_ENDPOINTS)));
+                new LinkedHashSet<>(list(c, ConfigKeys.DAEMON_STREAMABLE_ENDPOINTS)),
+                duration(c, ConfigKeys.DAEMON_DEAD_RETENTION));
         UpstreamTimeouts timeouts = new UpstreamTimeouts(duration(c, ConfigKeys.DAEMON_FIRST_BYTE_TIMEOUT),
                 duration(c, ConfigKeys.DAEMON_EVENT_GAP_TIMEOUT), duration(c, ConfigKeys.DAEMON_BODY_TIMEOUT));
         return new DaemonSettings(config, timeouts);

@@ -17,6 +17,7 @@ import dev.salvo.core.batch.BatchStatusFilter;
 import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileFilter;
@@ -490,6 +491,27 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         assertThat(storage().getFileFromPrimary(normal)).isEqualTo(storage().getFile(normal));
         assertThat(storage().listFiles(FileFilter.all().withPurpose(Purpose.BATCH))).extracting(BatchFile::id)
                 .containsExactly(normal);
+    }
+
+    @Test
+    @DisplayName("BS-1.17 case-insensitive search folds A-Z only: other letters match only themselves, the same on every adapter")
+    void searchFoldsAsciiOnly() {
+        FileId id = upload("Überblick-Ärger.jsonl", templatesWithIds(M, "CAFÉ-1", "café-2", "Straße-3", "STRASSE-4", "İstanbul-5",
+                "istanbul-6", "ΣΟΦΙΑ-7"));
+
+        assertThat(customIds(content(id, 0, "café"))).containsExactly("café-2");
+        assertThat(customIds(content(id, 0, "CAF"))).containsExactly("CAFÉ-1", "café-2");
+        assertThat(customIds(content(id, 0, "É"))).containsExactly("CAFÉ-1");
+        assertThat(customIds(content(id, 0, "strasse"))).containsExactly("STRASSE-4");
+        assertThat(customIds(content(id, 0, "ß"))).containsExactly("Straße-3");
+        assertThat(customIds(content(id, 0, "istanbul"))).containsExactly("istanbul-6");
+        assertThat(customIds(content(id, 0, "STANBUL"))).containsExactly("İstanbul-5", "istanbul-6");
+        assertThat(customIds(content(id, 0, "σοφια"))).isEmpty();
+        assertThat(customIds(content(id, 0, "ΣΟΦΙΑ"))).containsExactly("ΣΟΦΙΑ-7");
+        assertThat(storage().listFiles(FileFilter.all().withSearch("überblick"))).isEmpty();
+        assertThat(storage().listFiles(FileFilter.all().withSearch("Überblick-ärger"))).isEmpty();
+        assertThat(storage().listFiles(FileFilter.all().withSearch("ÜBERBLICK-Ä"))).extracting(BatchFile::id)
+                .containsExactly(id);
     }
 
     // ================================================================ 2. creating and populating batches
@@ -1260,8 +1282,7 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         newBatch(3, M);
         DaemonId d = liveDaemon();
         BatchRequest first = processing(d, M, 1).getFirst();
-        assertThat(storage().rescheduleForRetry(first.id(), d,
-                new RequestState.Pending(1, FAR_FUTURE))).isTrue();
+        assertThat(reschedule(first, new RequestState.Pending(1, FAR_FUTURE))).isTrue();
 
         List<BatchRequest> claimed = claim(d, M, 10);
 
@@ -1277,7 +1298,7 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         newBatch(1, M);
         DaemonId d = liveDaemon();
         BatchRequest r = processing(d, M, 1).getFirst();
-        storage().rescheduleForRetry(r.id(), d, new RequestState.Pending(2, now().plusSeconds(30)));
+        reschedule(r, new RequestState.Pending(2, now().plusSeconds(30)));
 
         clock.advance(Duration.ofSeconds(29));
         assertThat(claim(d, M, 1)).isEmpty();
@@ -1572,7 +1593,7 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("BS-6.9 rescheduleForRetry applies only while the request is processing by the given owner (fenced)")
+    @DisplayName("BS-6.9 rescheduleForRetry applies only while the request is processing under the given claim (fenced)")
     void rescheduleIsFenced() {
         Batch b = newBatch(4, M);
         DaemonId owner = liveDaemon();
@@ -1585,16 +1606,16 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         BatchRequest onlyClaimed = claimed.get(3);
         RequestState.Pending next = new RequestState.Pending(1, now().plusSeconds(5));
 
-        assertThat(storage().rescheduleForRetry(p1.id(), intruder, next)).isFalse();
+        assertThat(storage().rescheduleForRetry(p1.id(), new ClaimToken(intruder, claimedAt(p1)), next)).isFalse();
         assertThat(stateOf(p1.id())).isEqualTo(p1.state());
-        assertThat(storage().rescheduleForRetry(onlyClaimed.id(), owner, next)).isFalse();
+        assertThat(reschedule(onlyClaimed, next)).isFalse();
         assertThat(stateOf(onlyClaimed.id())).isEqualTo(onlyClaimed.state());
-        assertThat(storage().rescheduleForRetry(done.id(), owner, next)).isFalse();
+        assertThat(reschedule(done, next)).isFalse();
         assertThat(kindOf(done.id())).isEqualTo(RequestStateKind.COMPLETED);
 
-        assertThat(storage().rescheduleForRetry(p0.id(), owner, next)).isTrue();
+        assertThat(reschedule(p0, next)).isTrue();
         assertThat(stateOf(p0.id())).isEqualTo(next);
-        assertThat(storage().rescheduleForRetry(p0.id(), owner, new RequestState.Pending(2, null))).isFalse();
+        assertThat(reschedule(p0, new RequestState.Pending(2, null))).isFalse();
         assertThat(stateOf(p0.id())).isEqualTo(next);
         assertThat(batch(b.id()).counts()).isEqualTo(counts(4, 1, 2, 1, 0, 0));
     }
@@ -1658,7 +1679,7 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         DaemonId d = liveDaemon();
         List<BatchRequest> claimed = claim(d, M, 2);
         BatchRequest started = start(claimed.get(1));
-        storage().rescheduleForRetry(started.id(), d, new RequestState.Pending(3, null));
+        reschedule(started, new RequestState.Pending(3, null));
         BatchRequest again = claim(d, M, 1).getFirst();
         BatchRequest restarted = start(again);
 
@@ -1671,6 +1692,117 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         assertThat(stateOf(restarted.id())).isEqualTo(new RequestState.Pending(3, null));
         assertThat(batch(b.id()).counts()).isEqualTo(counts(2, 2, 0, 0, 0, 0));
         assertThat(claim(d, M, 2)).hasSize(2);
+    }
+
+    // ---------------------------------------------------------------- 6b. fencing: every write of a claim holder
+
+    /**
+     * A zombie: {@code first} claimed (and maybe started) the request, fell silent past the stale
+     * threshold, the sweep returned the request, and {@code heir} claimed it again. Returns the zombie's
+     * handle (as it last wrote it) and the heir's.
+     */
+    private List<BatchRequest> zombieAndHeir(boolean zombieStarted, boolean heirStarted) {
+        DaemonId first = liveDaemon();
+        BatchRequest zombie = claim(first, M, 1).getFirst();
+        if (zombieStarted) {
+            zombie = start(zombie);
+        }
+        markDead(first);
+        assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 10)).isEqualTo(1);
+        BatchRequest heir = claim(liveDaemon(), M, 1).getFirst();
+        assertThat(heir.id()).isEqualTo(zombie.id());
+        if (heirStarted) {
+            heir = start(heir);
+        }
+        return List.of(zombie, heir);
+    }
+
+    @Test
+    @DisplayName("BS-6.13 a zombie holder's start, result, failure, cancel and release onto a request another daemon now holds are Fenced and change nothing")
+    void zombieWritesFenced() {
+        Batch b = newBatch(1, M);
+        List<BatchRequest> pair = zombieAndHeir(true, true);
+        BatchRequest zombie = pair.get(0);
+        BatchRequest heir = pair.get(1);
+        RequestState.Processing z = (RequestState.Processing) zombie.state();
+        PersistResult fenced = new PersistResult.Fenced(RequestStateKind.PROCESSING);
+
+        assertThat(complete(zombie)).isEqualTo(fenced);
+        assertThat(fail(zombie)).isEqualTo(fenced);
+        assertThat(cancelInFlight(zombie)).isEqualTo(fenced);
+        assertThat(storage().persist(zombie.withState(z.release()), holder(zombie))).isEqualTo(fenced);
+        assertThat(storage().persist(zombie.withState(new RequestState.Processing(z.daemonId(), z.claimedAt(), now(), 0)),
+                holder(zombie))).isEqualTo(fenced);
+        assertThat(reschedule(zombie, new RequestState.Pending(1, null))).isFalse();
+
+        assertThat(stateOf(heir.id())).isEqualTo(heir.state());
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(1, 0, 1, 0, 0, 0));
+        assertThat(content(b.outputFileId())).isEmpty();
+        assertThat(content(b.errorFileId())).isEmpty();
+        assertThat(complete(heir)).isEqualTo(PersistResult.Applied.plain());
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(1, 0, 0, 1, 0, 0));
+        assertThat(lineRequestIds(content(b.outputFileId()))).containsExactly(heir.id());
+    }
+
+    @Test
+    @DisplayName("BS-6.14 a holder's write onto a request returned to pending is Fenced(pending); a zombie's start onto a new claim is Fenced(claimed)")
+    void lostClaimWritesFenced() {
+        Batch b = newBatch(2, M);
+        DaemonId first = liveDaemon();
+        List<BatchRequest> claimed = claim(first, M, 2);
+        BatchRequest started = start(claimed.get(0));
+        BatchRequest onlyClaimed = claimed.get(1);
+        markDead(first);
+        assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 10)).isEqualTo(2);
+        RequestState.Claimed c = (RequestState.Claimed) onlyClaimed.state();
+
+        assertThat(complete(started)).isEqualTo(new PersistResult.Fenced(RequestStateKind.PENDING));
+        assertThat(storage().persist(onlyClaimed.withState(c.release()), holder(onlyClaimed)))
+                .isEqualTo(new PersistResult.Fenced(RequestStateKind.PENDING));
+        assertThat(originals(b.id())).allMatch(r -> r.state().equals(RequestState.Pending.fresh()));
+
+        BatchRequest heirClaim = claim(liveDaemon(), M, 2).stream().filter(r -> r.id().equals(onlyClaimed.id()))
+                .findFirst().orElseThrow();
+        assertThat(storage().persist(onlyClaimed.withState(c.start(now())), holder(onlyClaimed)))
+                .isEqualTo(new PersistResult.Fenced(RequestStateKind.CLAIMED));
+        assertThat(stateOf(onlyClaimed.id())).isEqualTo(heirClaim.state());
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(2, 0, 2, 0, 0, 0));
+    }
+
+    @Test
+    @DisplayName("BS-6.15 the same daemon's new claim is a different claim: writes under its earlier claim of the request are Fenced")
+    void sameDaemonNewClaimFencesOld() {
+        requires(Capability.CONTROLLABLE_CLOCK);
+        newBatch(1, M);
+        DaemonId d = liveDaemon();
+        BatchRequest oldClaim = start(claim(d, M, 1).getFirst());
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(reschedule(oldClaim, new RequestState.Pending(1, null))).isTrue();
+        BatchRequest newClaim = claim(d, M, 1).getFirst();
+        assertThat(claimedAt(newClaim)).isEqualTo(claimedAt(oldClaim).plusSeconds(3));
+
+        assertThat(complete(oldClaim)).isEqualTo(new PersistResult.Fenced(RequestStateKind.CLAIMED));
+        assertThat(reschedule(oldClaim, new RequestState.Pending(2, null))).isFalse();
+        assertThat(stateOf(newClaim.id())).isEqualTo(newClaim.state());
+
+        BatchRequest running = start(newClaim);
+        assertThat(complete(oldClaim)).isEqualTo(new PersistResult.Fenced(RequestStateKind.PROCESSING));
+        assertThat(complete(running)).isEqualTo(PersistResult.Applied.plain());
+    }
+
+    @Test
+    @DisplayName("BS-6.16 a holder's late result still replaces canceled, and its writes onto a finished request are Dropped, not Fenced")
+    void holderOntoTerminal() {
+        Batch b = newBatch(3, M);
+        List<BatchRequest> running = processing(liveDaemon(), M, 3);
+        storage().cancelRequests(List.of(running.get(0).id(), running.get(1).id()));
+
+        assertThat(complete(running.get(0))).isEqualTo(PersistResult.Applied.plain());
+        assertThat(cancelInFlight(running.get(1))).isEqualTo(new PersistResult.Dropped(RequestStateKind.CANCELED));
+        assertThat(complete(running.get(2))).isEqualTo(PersistResult.Applied.plain());
+        assertThat(fail(running.get(2))).isEqualTo(new PersistResult.Dropped(RequestStateKind.COMPLETED));
+        assertThat(reschedule(running.get(2), new RequestState.Pending(1, null))).isFalse();
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(3, 0, 0, 2, 0, 1));
     }
 
     // ================================================================ 7. per-id operations and retries
@@ -1717,7 +1849,7 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         DaemonId d = liveDaemon();
         List<BatchRequest> claimed = claim(d, M, 3);
         BatchRequest tried = start(claimed.get(0));
-        storage().rescheduleForRetry(tried.id(), d, new RequestState.Pending(2, null));
+        reschedule(tried, new RequestState.Pending(2, null));
         BatchRequest retried = start(claim(d, M, 1).getFirst());
         fail(retried, new FailureReason.RetriableHttpStatus(503, "busy"), now());
         assertThat(stateOf(retried.id())).isInstanceOfSatisfying(RequestState.Failed.class,
@@ -2169,6 +2301,80 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         assertThat(storage().findPendingEscalation(runningCopy.data().escalatedFrom())).isEmpty();
         assertThat(complete(runningCopy).applied()).as("a late result replaces canceled").isTrue();
         assertThat(batch(b.id()).status()).isEqualTo(OpenAiBatchStatus.EXPIRED);
+    }
+
+    @Test
+    @DisplayName("BS-8.13 cancelRequests of an original cancels its live racing copy in the same step, and the batch completes")
+    void cancelOriginalCancelsCopy() {
+        Batch b = newBatch(1, M);
+        List<BatchRequest> pair = racingPair(b);
+
+        assertThat(storage().cancelRequests(List.of(pair.get(0).id()))).containsExactly(new RequestOutcome.Done(pair.get(0).id()));
+
+        assertThat(kindOf(pair.get(0).id())).isEqualTo(RequestStateKind.CANCELED);
+        assertThat(kindOf(pair.get(1).id())).isEqualTo(RequestStateKind.CANCELED);
+        assertThat(storage().findPendingEscalation(pair.get(0).id())).isEmpty();
+        Batch done = batch(b.id());
+        assertThat(done.status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(done.counts()).isEqualTo(counts(1, 0, 0, 0, 0, 1));
+    }
+
+    @Test
+    @DisplayName("BS-8.14 cancelRequests of a copy cancels only the copy; its original goes on")
+    void cancelCopyLeavesOriginal() {
+        Batch b = newBatch(1, M);
+        List<BatchRequest> pair = racingPair(b);
+
+        assertThat(storage().cancelRequests(List.of(pair.get(1).id()))).containsExactly(new RequestOutcome.Done(pair.get(1).id()));
+
+        assertThat(kindOf(pair.get(1).id())).isEqualTo(RequestStateKind.CANCELED);
+        assertThat(stateOf(pair.get(0).id())).isEqualTo(pair.get(0).state());
+        assertThat(batch(b.id()).status()).isEqualTo(OpenAiBatchStatus.IN_PROGRESS);
+        assertThat(complete(pair.get(0))).isEqualTo(new PersistResult.Applied(Optional.of(pair.get(1).id())));
+        assertThat(kindOf(pair.get(1).id())).isEqualTo(RequestStateKind.SUPERSEDED);
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(1, 0, 0, 1, 0, 0));
+    }
+
+    @Test
+    @DisplayName("BS-8.15 a copy completing after its original was canceled supersedes the original: one output line, counted completed, no error line")
+    void lateCopyResultSupersedesCanceledOriginal() {
+        Batch b = newBatch(1, M);
+        List<BatchRequest> pair = racingPair(b);
+        storage().cancelRequests(List.of(pair.get(0).id()));
+
+        assertThat(complete(pair.get(1), "{\"late\":\"copy\"}", now()))
+                .isEqualTo(new PersistResult.Applied(Optional.of(pair.get(0).id())));
+
+        assertThat(stateOf(pair.get(0).id())).isInstanceOfSatisfying(RequestState.Superseded.class,
+                s -> assertThat(s.supersededBy()).isEqualTo(pair.get(1).id()));
+        assertThat(fail(pair.get(0))).isEqualTo(new PersistResult.Dropped(RequestStateKind.SUPERSEDED));
+        assertThat(complete(pair.get(0))).isEqualTo(new PersistResult.Dropped(RequestStateKind.SUPERSEDED));
+        Batch done = batch(b.id());
+        assertThat(done.counts()).isEqualTo(counts(1, 0, 0, 1, 0, 0));
+        assertThat(lineRequestIds(content(b.outputFileId()))).containsExactly(pair.get(1).id());
+        assertThat(content(b.errorFileId())).isEmpty();
+        assertThat(results(b.id(), 0, null, null)).singleElement().satisfies(row -> {
+            assertThat(row.status()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(row.responseBody()).isEqualTo("{\"late\":\"copy\"}");
+        });
+    }
+
+    @Test
+    @DisplayName("BS-8.16 a late failure of a canceled original whose copy completed is Dropped: the template has its output line and no error line")
+    void lateOriginalFailureAfterCopyWon() {
+        Batch b = newBatch(2, M);
+        List<BatchRequest> pair = racingPair(b);
+        BatchRequest other = processing(liveDaemon(), M, 1).getFirst();
+        storage().cancelRequests(List.of(pair.get(0).id()));
+        complete(pair.get(1));
+
+        PersistResult late = fail(pair.get(0), new FailureReason.RetriableHttpStatus(500, "late"), now());
+
+        assertThat(late).isEqualTo(new PersistResult.Dropped(RequestStateKind.SUPERSEDED));
+        assertThat(complete(other).applied()).isTrue();
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(2, 0, 0, 2, 0, 0));
+        assertThat(content(b.outputFileId())).hasSize(2);
+        assertThat(content(b.errorFileId())).isEmpty();
     }
 
     // ================================================================ 9. queries
@@ -2730,7 +2936,7 @@ public abstract class BatchStorageContract extends BatchStoresContractSupport {
         fail(start(claimed.get(2)), new FailureReason.RetriableHttpStatus(429, "slow down"), now());
         storage().cancelRequests(List.of(claimed.get(3).id()));
         BatchRequest retry = start(claimed.get(4));
-        storage().rescheduleForRetry(retry.id(), d, new RequestState.Pending(2, FAR_FUTURE));
+        reschedule(retry, new RequestState.Pending(2, FAR_FUTURE));
         BatchRequest stillClaimed = claimed.get(5);
         storage().createEscalatedRequests(M, Duration.ofHours(25), EnumSet.of(RequestStateKind.PROCESSING), FAST,
                 "esc-key");

@@ -13,6 +13,7 @@ import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchResultItem;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileId;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -296,11 +298,28 @@ public abstract class BatchStoresContractSupport {
                 .thenComparing(BatchRequest::id)).toList();
     }
 
-    /** Persists claimed → processing and returns the request in its new state. */
+    /**
+     * The claim a request returned by {@link #claim} (or started by {@link #start}) is held under: what
+     * a daemon presents with every write it makes about that request.
+     */
+    protected static Optional<ClaimToken> holder(BatchRequest held) {
+        return Optional.of(ClaimToken.held(held.state()));
+    }
+
+    protected static Instant claimedAt(BatchRequest held) {
+        return ClaimToken.held(held.state()).claimedAt();
+    }
+
+    /** A fenced retry by the request's holder ({@code held} as claimed or started). */
+    protected final boolean reschedule(BatchRequest held, RequestState.Pending next) {
+        return storage().rescheduleForRetry(held.id(), ClaimToken.held(held.state()), next);
+    }
+
+    /** Persists claimed → processing (as its holder) and returns the request in its new state. */
     protected final BatchRequest start(BatchRequest claimed) {
         RequestState.Claimed state = (RequestState.Claimed) claimed.state();
         BatchRequest processing = claimed.withState(state.start(now()));
-        assertThat(storage().persist(processing).applied()).as("start %s", claimed.id()).isTrue();
+        assertThat(storage().persist(processing, holder(claimed)).applied()).as("start %s", claimed.id()).isTrue();
         return processing;
     }
 
@@ -323,7 +342,7 @@ public abstract class BatchStoresContractSupport {
 
     protected final PersistResult complete(BatchRequest processing, String body, Instant at) {
         RequestState.Processing state = (RequestState.Processing) processing.state();
-        return storage().persist(processing.withState(state.complete(200, body, processing.data().model(), at)));
+        return storage().persist(processing.withState(state.complete(200, body, processing.data().model(), at)), holder(processing));
     }
 
     protected final PersistResult fail(BatchRequest processing) {
@@ -332,7 +351,7 @@ public abstract class BatchStoresContractSupport {
 
     protected final PersistResult fail(BatchRequest processing, FailureReason reason, Instant at) {
         RequestState.Processing state = (RequestState.Processing) processing.state();
-        return storage().persist(processing.withState(state.fail(reason, processing.data().model(), at)));
+        return storage().persist(processing.withState(state.fail(reason, processing.data().model(), at)), holder(processing));
     }
 
     /** Claims, starts and completes every pending request of {@code model}. */
@@ -345,12 +364,13 @@ public abstract class BatchStoresContractSupport {
     /** Persists processing → completed with the given status code and body at {@code at}. */
     protected final PersistResult completeWith(BatchRequest processing, int statusCode, String body, Instant at) {
         RequestState.Processing state = (RequestState.Processing) processing.state();
-        return storage().persist(processing.withState(state.complete(statusCode, body, processing.data().model(), at)));
+        return storage().persist(processing.withState(state.complete(statusCode, body, processing.data().model(), at)),
+                holder(processing));
     }
 
     /** Persists a daemon-side cancel (its call was aborted) of a claimed or processing request. */
     protected final PersistResult cancelInFlight(BatchRequest inFlight) {
-        return storage().persist(inFlight.withState(new RequestState.Canceled(now())));
+        return storage().persist(inFlight.withState(new RequestState.Canceled(now())), holder(inFlight));
     }
 
     /** Claims, starts and fails (non-retriable) every pending request of {@code model}. */

@@ -6,6 +6,7 @@ import dev.salvo.conformance.Capability;
 import dev.salvo.conformance.Concurrently;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.RequestId;
@@ -149,7 +150,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
         Batch b = newBatch(5, M);
         DaemonId doomed = liveDaemon();
         BatchRequest first = processing(doomed, M, 1).getFirst();
-        assertThat(storage().rescheduleForRetry(first.id(), doomed, new RequestState.Pending(2, null))).isTrue();
+        assertThat(reschedule(first, new RequestState.Pending(2, null))).isTrue();
         List<BatchRequest> claimed = claim(doomed, M, 5);
         assertThat(claimed).hasSize(5);
         BatchRequest done = start(claimed.get(4));
@@ -172,7 +173,8 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
         assertThat(again.stream().filter(r -> r.id().equals(first.id())).findFirst().orElseThrow().state())
                 .isInstanceOfSatisfying(RequestState.Claimed.class, s -> assertThat(s.retryAttempt()).isEqualTo(2));
         BatchRequest stolen = start(again.getFirst());
-        assertThat(storage().rescheduleForRetry(stolen.id(), doomed, new RequestState.Pending(1, null))).isFalse();
+        assertThat(storage().rescheduleForRetry(stolen.id(), ClaimToken.held(claimed.stream()
+                .filter(c -> c.id().equals(stolen.id())).findFirst().orElseThrow().state()), new RequestState.Pending(1, null))).isFalse();
     }
 
     @Test
@@ -225,7 +227,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
 
         assertThat(stateOf(longRunning.id())).isEqualTo(longRunning.state());
         assertThat(stateOf(merelyClaimed.id())).isEqualTo(merelyClaimed.state());
-        assertThat(storage().rescheduleForRetry(longRunning.id(), busy, new RequestState.Pending(1, null))).isTrue();
+        assertThat(reschedule(longRunning, new RequestState.Pending(1, null))).isTrue();
     }
 
     @Test

@@ -181,21 +181,33 @@ public interface BatchStorage {
     List<BatchRequest> claimRequests(ClaimRequest claim);
 
     /**
-     * Writes a request's new state, subject to {@link PersistGuard}. When a request of a racing escalated
-     * pair completes, its twin becomes superseded and is named in the result. When the last request of a
-     * batch becomes terminal the batch is finalized in the same step.
+     * Writes a request's new state, subject to {@link PersistGuard#verdict}. A claim holder presents its
+     * {@link ClaimToken} as {@code writer}: while the request is live the write applies only if it is
+     * still held under that claim, and is {@link PersistResult.Fenced} otherwise (it changes nothing).
+     * When a request of a racing escalated pair completes, its twin becomes superseded and is named in the
+     * result; a result arriving after the twin completed is dropped ({@link RacingPair}). When the last
+     * request of a batch becomes terminal the batch is finalized in the same step.
      *
+     * @param writer the claim the writer holds; empty for a write by no claim holder
      * @throws BatchStorageException.NotFound if the request does not exist
      */
-    PersistResult persist(BatchRequest request);
+    PersistResult persist(BatchRequest request, Optional<ClaimToken> writer);
 
     /**
-     * Schedules a retry — only if the request is still processing by {@code owner} (fenced: a worker
-     * whose claim was taken over cannot move the request).
+     * The seed's unfenced write: {@link #persist(BatchRequest, Optional)} by no claim holder — for tools
+     * and tests that hold no claim. A daemon writing about a request it claimed uses the fenced form.
+     */
+    default PersistResult persist(BatchRequest request) {
+        return persist(request, Optional.empty());
+    }
+
+    /**
+     * Schedules a retry — only if the request is still processing under {@code holder}'s claim (fenced:
+     * a worker whose claim was taken over cannot move the request).
      *
      * @return whether the request was rescheduled
      */
-    boolean rescheduleForRetry(RequestId id, dev.salvo.core.daemon.DaemonId owner, RequestState.Pending next);
+    boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next);
 
     /**
      * Returns claimed or processing requests of daemons that are dead, unknown, or silent for longer than
@@ -241,7 +253,7 @@ public interface BatchStorage {
     /** Batches that became completed, failed or expired and were not yet notified — each returned once across all callers. */
     List<BatchNotification> pollCompletedBatches(int limit);
 
-    /** Convenience: the ids of {@link #getRequests} that were found. */
+    /** Convenience: the requests of {@link #getRequests} that were found, in the given order; missing ids are left out. */
     default List<BatchRequest> foundRequests(List<RequestId> ids) {
         return getRequests(ids).stream()
                 .filter(RequestLookup.Found.class::isInstance)

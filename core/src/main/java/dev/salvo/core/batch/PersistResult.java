@@ -2,7 +2,7 @@ package dev.salvo.core.batch;
 
 import java.util.Optional;
 
-/** What {@link BatchStorage#persist} did. */
+/** What {@link BatchStorage#persist} did. Only {@link Applied} changed anything. */
 public sealed interface PersistResult {
 
     /**
@@ -15,8 +15,19 @@ public sealed interface PersistResult {
         }
     }
 
-    /** The write was dropped by {@link PersistGuard}; {@code current} is what the request already is. */
+    /**
+     * The write was dropped by {@link PersistGuard} or by a {@link RacingPair} rule; {@code current} is
+     * what the request already is.
+     */
     record Dropped(RequestStateKind current) implements PersistResult {
+    }
+
+    /**
+     * The writer presented a claim the request is no longer held under (it was reclaimed, claimed by
+     * another daemon, or released): the write was refused and the writer has lost the request.
+     * {@code current} is what the request is now.
+     */
+    record Fenced(RequestStateKind current) implements PersistResult {
     }
 
     default boolean applied() {

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  *                           request wakes it at once, so this is not a throughput ceiling
  * @param extraRetryableStatuses statuses retried in addition to 408, 429, 404 and 5xx (e.g. 499)
  * @param metadataHeaders    batch metadata keys forwarded as {@code X-Salvo-Batch-<key>} headers
+ * @param deadDaemonRetention how long a dead daemon's record is kept (for the console and the
+ *                           daemons route) before the purge task removes it
  */
 public record DaemonConfig(
         Map<String, ModelRoute> models,
@@ -36,7 +38,8 @@ public record DaemonConfig(
         Duration purgeInterval,
         int purgeBatchSize,
         Duration purgeThrottle,
-        Set<String> streamableEndpoints) {
+        Set<String> streamableEndpoints,
+        Duration deadDaemonRetention) {
 
     public DaemonConfig {
         models = Map.copyOf(models);
@@ -45,6 +48,7 @@ public record DaemonConfig(
         metadataHeaders = List.copyOf(metadataHeaders);
         racing = List.copyOf(racing);
         streamableEndpoints = Set.copyOf(streamableEndpoints);
+        Objects.requireNonNull(deadDaemonRetention, "deadDaemonRetention");
         for (RacingRule rule : racing) {
             if (!models.containsKey(rule.model()) || !models.containsKey(rule.escalationModel())) {
                 throw new IllegalArgumentException("racing rule " + rule.model() + " -> " + rule.escalationModel()
@@ -76,7 +80,8 @@ public record DaemonConfig(
                 Duration.ofMinutes(10),
                 1000,
                 Duration.ofMillis(100),
-                Set.of());
+                Set.of(),
+                Duration.ofDays(7));
     }
 
     public DaemonConfig withRetry(RetryPolicy newRetry) {
@@ -111,6 +116,10 @@ public record DaemonConfig(
             b.purgeBatchSize = batchSize;
             b.purgeThrottle = throttle;
         });
+    }
+
+    public DaemonConfig withDeadDaemonRetention(Duration retention) {
+        return copy(b -> b.deadDaemonRetention = retention);
     }
 
     public DaemonConfig withDeadlinePriority(boolean inject) {
@@ -152,6 +161,7 @@ public record DaemonConfig(
         int purgeBatchSize;
         Duration purgeThrottle;
         Set<String> streamableEndpoints;
+        Duration deadDaemonRetention;
 
         Builder(DaemonConfig c) {
             models = c.models;
@@ -173,13 +183,14 @@ public record DaemonConfig(
             purgeBatchSize = c.purgeBatchSize;
             purgeThrottle = c.purgeThrottle;
             streamableEndpoints = c.streamableEndpoints;
+            deadDaemonRetention = c.deadDaemonRetention;
         }
 
         DaemonConfig build() {
             return new DaemonConfig(models, claimBatchSize, urgencyWeight, retry, heartbeatInterval, staleDaemonThreshold,
                     cancellationPollInterval, finalizeInterval, idleClaimInterval, shutdownGrace, extraRetryableStatuses,
                     metadataHeaders, injectDeadlinePriority, racing, slaCheckInterval, purgeInterval, purgeBatchSize,
-                    purgeThrottle, streamableEndpoints);
+                    purgeThrottle, streamableEndpoints, deadDaemonRetention);
         }
     }
 }

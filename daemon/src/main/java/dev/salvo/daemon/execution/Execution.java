@@ -8,17 +8,35 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Execution {
 
     private final BatchRequest claimed;
+    private final String model;
     private final AtomicReference<AbortReason> abort = new AtomicReference<>();
     private volatile Thread thread;
     private volatile boolean started;
     private final AtomicBoolean holdsSlot = new AtomicBoolean(true);
 
     Execution(BatchRequest claimed) {
+        this(claimed, claimed.data().model());
+    }
+
+    /** {@code model}: the model this execution calls (its own, or its escalation model). */
+    Execution(BatchRequest claimed, String model) {
         this.claimed = claimed;
+        this.model = model;
     }
 
     public BatchRequest claimed() {
         return claimed;
+    }
+
+    /** The model called: the request's own, or its escalation model (claim-time routing). */
+    public String model() {
+        return model;
+    }
+
+    /** The models whose concurrency slots this execution holds: the claimed model and the one called. */
+    java.util.Set<String> slots() {
+        String claimedModel = claimed.data().model();
+        return claimedModel.equals(model) ? java.util.Set.of(model) : java.util.Set.of(claimedModel, model);
     }
 
     void runOn(Thread t) {

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * result is stored: the concurrency limit is about calls to the model, and holding the slot through
  * the write would idle it for a storage round trip per request (on PostgreSQL, ~5–10% of a 1 s
  * call's throughput). Executions still writing are counted separately ({@link #held}) so that a slow
- * store cannot pile up results without bound.
+ * store cannot pile up results without bound. A request rerouted to its escalation model holds a slot
+ * of both models: its claim took one of its own model, and its call takes one of the escalation model.
  */
 public final class InFlight {
 
@@ -28,22 +29,24 @@ public final class InFlight {
 
     void add(Execution execution) {
         byRequest.put(execution.claimed().id(), execution);
-        perModel.merge(execution.claimed().data().model(), 1, Integer::sum);
-        heldPerModel.merge(execution.claimed().data().model(), 1, Integer::sum);
+        for (String model : execution.slots()) {
+            perModel.merge(model, 1, Integer::sum);
+            heldPerModel.merge(model, 1, Integer::sum);
+        }
         perUser.merge(execution.claimed().data().createdBy(), 1, Integer::sum);
     }
 
     /** The execution's upstream call is over (or never started): its model slot is free for the next claim. */
     void endCall(Execution execution) {
         if (execution.giveBackSlot()) {
-            perModel.computeIfPresent(execution.claimed().data().model(), InFlight::decrement);
+            execution.slots().forEach(model -> perModel.computeIfPresent(model, InFlight::decrement));
             perUser.computeIfPresent(execution.claimed().data().createdBy(), InFlight::decrement);
         }
     }
 
     void remove(Execution execution) {
         if (byRequest.remove(execution.claimed().id(), execution)) {
-            heldPerModel.computeIfPresent(execution.claimed().data().model(), InFlight::decrement);
+            execution.slots().forEach(model -> heldPerModel.computeIfPresent(model, InFlight::decrement));
             endCall(execution);
         }
     }

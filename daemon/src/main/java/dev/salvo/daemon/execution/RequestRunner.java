@@ -2,6 +2,7 @@ package dev.salvo.daemon.execution;
 
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.PersistResult;
 import dev.salvo.core.batch.RequestData;
@@ -70,7 +71,7 @@ public final class RequestRunner {
      * frees up: once when the upstream call ends and again when the execution ends, however it ends.
      */
     public Execution launch(BatchRequest claimed, Runnable done) {
-        Execution execution = new Execution(claimed);
+        Execution execution = new Execution(claimed, route(claimed.data()));
         inFlight.add(execution);
         Thread thread = Thread.ofVirtual().name("salvo-request-", 0).unstarted(() -> {
             try {
@@ -91,22 +92,25 @@ public final class RequestRunner {
     private void run(Execution execution, Runnable slotFreed) {
         BatchRequest claimed = execution.claimed();
         RequestState.Claimed claim = (RequestState.Claimed) claimed.state();
+        Optional<ClaimToken> holder = Optional.of(ClaimToken.held(claim));
         if (stopping.getAsBoolean() || execution.abortReason() != null) {
-            storage.persist(claimed.withState(claim.release()));
+            storage.persist(claimed.withState(claim.release()), holder);
             return;
         }
         RequestState.Processing processing = claim.start(clock.instant());
-        if (!storage.persist(claimed.withState(processing)).applied()) {
+        PersistResult started = storage.persist(claimed.withState(processing), holder);
+        if (!started.applied()) {
+            lostClaim(claimed.id(), started);
             return; // cancelled or taken over in the meantime
         }
         execution.markStarted();
         BatchRequest running = claimed.withState(processing);
         if (!clock.instant().isBefore(running.data().batchExpiresAt())) {
             // Claimed in time but started too late: no call may start after the deadline.
-            storage.persist(running.withState(processing.fail(new FailureReason.BatchExpired(), null, clock.instant())));
+            storage.persist(running.withState(processing.fail(new FailureReason.BatchExpired(), null, clock.instant())), holder);
             return;
         }
-        Dispatch dispatch = dispatch(claimed.data());
+        Dispatch dispatch = dispatch(claimed.data(), execution.model());
         long sent = System.nanoTime();
         UpstreamResponse response;
         try {
@@ -141,10 +145,12 @@ public final class RequestRunner {
 
     private void complete(BatchRequest running, RequestState.Processing processing, UpstreamResponse response, String routedModel) {
         PersistResult result = storage.persist(running.withState(
-                processing.complete(response.status(), response.body(), routedModel, clock.instant())));
+                processing.complete(response.status(), response.body(), routedModel, clock.instant())), holder(processing));
         if (result instanceof PersistResult.Applied applied) {
             processed.incrementAndGet();
             applied.supersededTwin().ifPresent(this::abortTwin);
+        } else {
+            lostClaim(running.id(), result);
         }
     }
 
@@ -160,7 +166,7 @@ public final class RequestRunner {
                 running.data().batchExpiresAt(), clock.instant());
         if (decision instanceof RetryPolicy.Decision.Retry retry) {
             metrics.retried(routedModel, reason.code());
-            if (!storage.rescheduleForRetry(running.id(), processing.daemonId(), retry.next())) {
+            if (!storage.rescheduleForRetry(running.id(), ClaimToken.held(processing), retry.next())) {
                 LOG.debug("Retry of {} not scheduled: another daemon or a cancel took it over", running.id());
             }
             return;
@@ -169,37 +175,63 @@ public final class RequestRunner {
             // Out of time, not out of luck: park it unclaimable until the deadline, when the finalizer
             // expires the batch and the request ends as batch_expired (OpenAI's semantics).
             RequestState.Pending parked = new RequestState.Pending(processing.retryAttempt() + 1, running.data().batchExpiresAt());
-            storage.rescheduleForRetry(running.id(), processing.daemonId(), parked);
+            storage.rescheduleForRetry(running.id(), ClaimToken.held(processing), parked);
             return;
         }
-        if (storage.persist(running.withState(processing.fail(reason, routedModel, clock.instant()))).applied()) {
+        PersistResult result = storage.persist(running.withState(processing.fail(reason, routedModel, clock.instant())),
+                holder(processing));
+        if (result.applied()) {
             failed.incrementAndGet();
             metrics.failed(routedModel, reason.code());
+        } else {
+            lostClaim(running.id(), result);
         }
     }
 
     private void aborted(Execution execution, BatchRequest running, RequestState.Processing processing) {
         AbortReason reason = execution.abortReason();
         if (reason == AbortReason.CANCELLED) {
-            storage.persist(running.withState(processing.cancel(clock.instant())));
+            storage.persist(running.withState(processing.cancel(clock.instant())), holder(processing));
         } else if (reason == AbortReason.SHUTDOWN || reason == null) {
-            storage.persist(running.withState(processing.release()));
+            // Fenced: if the claim was lost meanwhile, the release changes nothing.
+            storage.persist(running.withState(processing.release()), holder(processing));
         }
         // SUPERSEDED: the store already recorded the twin's result; nothing to write.
     }
 
-    /** Where a request goes: its model, or the escalation model when its deadline is near (claim-time routing). */
+    private static Optional<ClaimToken> holder(RequestState.Processing processing) {
+        return Optional.of(ClaimToken.held(processing));
+    }
+
+    /** A fenced write: another daemon (or the stale-claim sweep) took the request over; its result is theirs. */
+    private static void lostClaim(RequestId id, PersistResult result) {
+        if (result instanceof PersistResult.Fenced fenced) {
+            LOG.info("Request {} was taken over while this daemon worked on it (now {}); its result is not recorded",
+                    id, fenced.current().wire());
+        }
+    }
+
+    /** The call of a request: the model it goes to and the upstream request. */
     record Dispatch(String model, UpstreamRequest request) {
     }
 
-    Dispatch dispatch(RequestData data) {
+    /**
+     * Claim-time routing: a request whose deadline is near goes to its model's escalation model — if that
+     * model has a free slot, since the call takes the escalation model's slot and its concurrency limit
+     * holds like any other; otherwise it stays on its own model, whose slot its claim already took.
+     */
+    String route(RequestData data) {
         ModelRoute route = config.models().get(data.model());
-        String model = data.model();
-        if (route.escalationModel() != null && config.models().containsKey(route.escalationModel())
-                && java.time.Duration.between(clock.instant(), data.batchExpiresAt()).compareTo(route.escalationThreshold()) < 0) {
-            model = route.escalationModel();
-            route = config.models().get(model);
+        String escalation = route.escalationModel();
+        if (escalation == null || !config.models().containsKey(escalation)
+                || java.time.Duration.between(clock.instant(), data.batchExpiresAt()).compareTo(route.escalationThreshold()) >= 0) {
+            return data.model();
         }
+        return inFlight.model(escalation) < config.models().get(escalation).concurrencyLimit() ? escalation : data.model();
+    }
+
+    Dispatch dispatch(RequestData data, String model) {
+        ModelRoute route = config.models().get(model);
         Long priority = config.injectDeadlinePriority() ? priorityHint(data.batchExpiresAt()) : null;
         boolean streaming = config.streamableEndpoints().contains(data.path());
         String body = BodyRewriter.prepare(data.body(), model, priority, streaming);

@@ -7,12 +7,12 @@ import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.core.batch.ResultStatus;
+import dev.salvo.core.batch.SearchText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -32,13 +32,13 @@ final class ContentStreams {
     private ContentStreams() {
     }
 
-    /** {@code search} as the port defines it: null or empty keeps everything. */
+    /** {@code search} as the port defines it ({@link SearchText}): null or empty keeps everything. */
     static String needle(String search) {
-        return search == null || search.isEmpty() ? null : search.toLowerCase(Locale.ROOT);
+        return SearchText.needle(search);
     }
 
     static boolean matches(String customId, String needle) {
-        return needle == null || (customId != null && customId.toLowerCase(Locale.ROOT).contains(needle));
+        return SearchText.contains(customId, needle);
     }
 
     // ------------------------------------------------------------------ input files

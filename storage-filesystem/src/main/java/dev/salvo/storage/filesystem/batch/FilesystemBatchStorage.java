@@ -10,6 +10,7 @@ import dev.salvo.core.batch.BatchResultItem;
 import dev.salvo.core.batch.BatchStatus;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.ClaimRequest;
 import dev.salvo.core.batch.CompletionWindow;
 import dev.salvo.core.batch.FileContentItem;
@@ -484,9 +485,10 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
     }
 
     @Override
-    public PersistResult persist(BatchRequest request) {
+    public PersistResult persist(BatchRequest request, Optional<ClaimToken> writer) {
         Objects.requireNonNull(request, "request");
-        Object outcome = change(tx -> Persists.attempt(tx, state, request, false, null, now()));
+        Objects.requireNonNull(writer, "writer");
+        Object outcome = change(tx -> Persists.attempt(tx, state, request, writer, false, null, now()));
         if (outcome instanceof PersistResult result) {
             return result;
         }
@@ -499,13 +501,14 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
             throw new BatchStorageException.Backend("cannot read the template of request " + request.id() + ": "
                     + e.getMessage(), e);
         }
-        return (PersistResult) change(tx -> Persists.attempt(tx, state, request, true, customId, now()));
+        return (PersistResult) change(tx -> Persists.attempt(tx, state, request, writer, true, customId, now()));
     }
 
     @Override
-    public boolean rescheduleForRetry(RequestId id, DaemonId owner, RequestState.Pending next) {
+    public boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next) {
+        Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(next, "next");
-        return change(tx -> Persists.reschedule(tx, state, id, owner, next, now()));
+        return change(tx -> Persists.reschedule(tx, state, id, holder, next, now()));
     }
 
     @Override

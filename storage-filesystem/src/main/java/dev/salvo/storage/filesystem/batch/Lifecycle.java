@@ -4,6 +4,7 @@ import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.RacingPair;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestOutcome;
 import dev.salvo.core.batch.RequestStateKind;
@@ -97,7 +98,13 @@ final class Lifecycle {
                 outcomes.add(new RequestOutcome.NotApplicable(id, current));
                 continue;
             }
-            tx.apply(located.batch(), new Effect.Cancel(now, new int[] {located.ordinal()}));
+            RequestTable table = located.table();
+            int ordinal = located.ordinal();
+            int twin = table.twin(ordinal);
+            // Cancelling a template's work cancels its racing copy too (RacingPair).
+            int[] cancelled = twin >= 0 && RacingPair.cancelReachesCopy(!table.isCopy(ordinal), table.kind(twin))
+                    ? new int[] {ordinal, twin} : new int[] {ordinal};
+            tx.apply(located.batch(), new Effect.Cancel(now, cancelled));
             touched.add(located.batch());
             outcomes.add(new RequestOutcome.Done(id));
         }

@@ -1,20 +1,17 @@
 package dev.salvo.storage.filesystem.batch;
 
 import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.PersistGuard;
 import dev.salvo.core.batch.PersistResult;
+import dev.salvo.core.batch.RacingPair;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.batch.RequestStateKind;
-import dev.salvo.core.daemon.DaemonId;
 import java.util.Optional;
-import java.util.Set;
 
 /** Request state writes: persist under {@link PersistGuard} with racing-twin supersession, and the fenced retry. */
 final class Persists {
-
-    private static final Set<RequestStateKind> SUPERSEDABLE =
-            Set.of(RequestStateKind.PENDING, RequestStateKind.CLAIMED, RequestStateKind.PROCESSING, RequestStateKind.FAILED);
 
     private Persists() {
     }
@@ -24,8 +21,8 @@ final class Persists {
      * completed or failed state whose custom id is neither known in memory nor supplied — the request's
      * location with nothing changed, so the caller can read the custom id without the lock and try again.
      */
-    static Object attempt(Tx tx, StoreState state, BatchRequest request, boolean customIdGiven, String givenCustomId,
-                          long now) {
+    static Object attempt(Tx tx, StoreState state, BatchRequest request, Optional<ClaimToken> writer,
+                          boolean customIdGiven, String givenCustomId, long now) {
         StoreState.Located located = state.require(request.id());
         BatchEntry batch = located.batch();
         RequestTable table = located.table();
@@ -33,13 +30,13 @@ final class Persists {
         RequestState next = request.state();
         RequestStateKind nextKind = next.kind();
         RequestStateKind current = table.kind(ordinal);
-        if (!PersistGuard.applies(current, nextKind)) {
-            return new PersistResult.Dropped(current);
-        }
+        PersistGuard.Verdict verdict = PersistGuard.verdict(current, claim(state, table, ordinal), nextKind, writer);
         int twin = table.twin(ordinal);
-        if (nextKind == RequestStateKind.COMPLETED && twin >= 0 && table.kind(twin) == RequestStateKind.COMPLETED) {
-            // Its racing twin already produced the template's result: exactly one result per template.
-            return new PersistResult.Dropped(current);
+        if (verdict == PersistGuard.Verdict.APPLY && twin >= 0 && RacingPair.resultDropped(nextKind, table.kind(twin))) {
+            verdict = PersistGuard.Verdict.DROP;
+        }
+        if (verdict != PersistGuard.Verdict.APPLY) {
+            return verdict.refusal(current);
         }
         String customId = givenCustomId;
         if (nextKind == RequestStateKind.COMPLETED || nextKind == RequestStateKind.FAILED) {
@@ -51,7 +48,7 @@ final class Persists {
         }
         tx.apply(batch, new Effect.Write(ordinal, stateWrite(tx, batch, ordinal, next, customId)));
         Optional<RequestId> superseded = Optional.empty();
-        if (nextKind == RequestStateKind.COMPLETED && twin >= 0 && SUPERSEDABLE.contains(table.kind(twin))) {
+        if (nextKind == RequestStateKind.COMPLETED && twin >= 0 && RacingPair.supersedes(table.kind(twin))) {
             tx.apply(batch, new Effect.Supersede(twin, now, ordinal));
             superseded = Optional.of(DerivedIds.request(batch.id, twin));
         }
@@ -59,21 +56,29 @@ final class Persists {
         return new PersistResult.Applied(superseded);
     }
 
-    /** Fenced: applies only while the request is processing by {@code owner}. */
-    static boolean reschedule(Tx tx, StoreState state, RequestId id, DaemonId owner, RequestState.Pending next, long now) {
+    /** Fenced: applies only while the request is processing under {@code holder}'s claim. */
+    static boolean reschedule(Tx tx, StoreState state, RequestId id, ClaimToken holder, RequestState.Pending next, long now) {
         StoreState.Located located = state.locate(id);
         if (located == null) {
             return false;
         }
         RequestTable table = located.table();
         int ordinal = located.ordinal();
-        int daemon = table.daemon(ordinal);
-        if (table.kindCode(ordinal) != RequestTable.PROCESSING || daemon < 0 || !state.daemons.value(daemon).equals(owner)) {
+        if (table.kindCode(ordinal) != RequestTable.PROCESSING || !claim(state, table, ordinal).equals(Optional.of(holder))) {
             return false;
         }
         tx.apply(located.batch(), new Effect.Write(ordinal, stateWrite(tx, located.batch(), ordinal, next, null)));
         Lifecycle.settle(tx, located.batch(), now);
         return true;
+    }
+
+    /** The claim a request is held under, if it is claimed or processing. */
+    private static Optional<ClaimToken> claim(StoreState state, RequestTable table, int ordinal) {
+        int daemon = table.daemon(ordinal);
+        if (!table.kind(ordinal).inFlight() || daemon < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClaimToken(state.daemons.value(daemon), Nanos.toInstant(table.claimedAt(ordinal))));
     }
 
     /** The stored form of a state; completed and failed ones get a result record reserved in the log. */

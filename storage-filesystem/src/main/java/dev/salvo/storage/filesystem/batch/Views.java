@@ -8,11 +8,11 @@ import dev.salvo.core.batch.FileStatus;
 import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.batch.OutputFileType;
 import dev.salvo.core.batch.Purpose;
+import dev.salvo.core.batch.SearchText;
 import dev.salvo.core.batch.VirtualFileSize;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /** Read-side answers computed from memory: file and batch views, listings with keyset paging, result lists. Lock held by the caller. */
 final class Views {
@@ -103,7 +103,7 @@ final class Views {
                 .filter(file -> f.uploadedBy() == null || f.uploadedBy().equals(file.uploadedBy()))
                 .filter(file -> f.status() == null || f.status() == file.status())
                 .filter(file -> f.purpose() == null || f.purpose() == file.purpose())
-                .filter(file -> needle == null || file.name().toLowerCase(Locale.ROOT).contains(needle))
+                .filter(file -> SearchText.contains(file.name(), needle))
                 .filter(file -> f.apiKeyIds() == null || (file.apiKeyId() != null && f.apiKeyIds().contains(file.apiKeyId())))
                 .filter(file -> cursor == null || order.compare(file, cursor) > 0)
                 .sorted(order)
@@ -134,16 +134,16 @@ final class Views {
 
     /** Case-insensitive, literal: the batch id, a metadata value or the input file's name contains the text. */
     private static boolean searchMatches(StoreState state, BatchEntry batch, String needle) {
-        if (batch.id.toString().toLowerCase(Locale.ROOT).contains(needle)) {
+        if (SearchText.contains(batch.id.toString(), needle)) {
             return true;
         }
         for (String value : batch.metadata.values()) {
-            if (value != null && value.toLowerCase(Locale.ROOT).contains(needle)) {
+            if (SearchText.contains(value, needle)) {
                 return true;
             }
         }
         String fileName = inputFileName(state, batch);
-        return fileName != null && fileName.toLowerCase(Locale.ROOT).contains(needle);
+        return SearchText.contains(fileName, needle);
     }
 
     /** The results of a virtual file, in file order ((time, id)), snapshot as primitive arrays. */

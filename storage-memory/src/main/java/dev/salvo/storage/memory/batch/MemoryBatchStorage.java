@@ -10,6 +10,8 @@ import dev.salvo.core.batch.BatchResultItem;
 import dev.salvo.core.batch.BatchStatus;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.ClaimToken;
+import dev.salvo.core.batch.RacingPair;
 import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.ClaimRequest;
 import dev.salvo.core.batch.ClaimScoring;
@@ -37,6 +39,7 @@ import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.batch.RequestTemplate;
 import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.core.batch.ResultStatus;
+import dev.salvo.core.batch.SearchText;
 import dev.salvo.core.batch.TemplateId;
 import dev.salvo.core.batch.VirtualFileSize;
 import dev.salvo.core.daemon.DaemonId;
@@ -56,7 +59,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -191,7 +193,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
                         || (filter.uploadedBy() != null && !filter.uploadedBy().equals(f.uploadedBy))
                         || (filter.status() != null && filter.status() != f.status(now))
                         || (filter.purpose() != null && filter.purpose() != f.purpose)
-                        || (search != null && !f.name.toLowerCase(Locale.ROOT).contains(search))
+                        || !SearchText.contains(f.name, search)
                         || (filter.apiKeyIds() != null && !filter.apiKeyIds().contains(f.apiKeyId))
                         || (cursor != null && order.compare(f, cursor) <= 0)) {
                     continue;
@@ -415,16 +417,15 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
     }
 
     private boolean batchMatches(BatchRow b, String search) {
-        if (b.id.toString().contains(search)) {
+        if (SearchText.contains(b.id.toString(), search)) {
             return true;
         }
         for (String value : b.metadata.values()) {
-            if (value.toLowerCase(Locale.ROOT).contains(search)) {
+            if (SearchText.contains(value, search)) {
                 return true;
             }
         }
-        String name = fileName(b.fileId);
-        return name != null && name.toLowerCase(Locale.ROOT).contains(search);
+        return SearchText.contains(fileName(b.fileId), search);
     }
 
     @Override
@@ -637,8 +638,8 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
                     BatchRow batch = batches.get(row.batchId);
                     move(batch, row, new RequestState.Canceled(now));
                     // Cancelling a request cancels its template's work: the racing copy goes too.
-                    RequestRow copy = !row.isCopy() && row.twin != null ? requests.get(row.twin) : null;
-                    if (copy != null && !copy.kind().terminal()) {
+                    RequestRow copy = row.twin != null ? requests.get(row.twin) : null;
+                    if (copy != null && RacingPair.cancelReachesCopy(!row.isCopy(), copy.kind())) {
                         move(batch, copy, new RequestState.Canceled(now));
                     }
                     settle(batch, now);
@@ -702,15 +703,19 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
     }
 
     @Override
-    public PersistResult persist(BatchRequest request) {
+    public PersistResult persist(BatchRequest request, Optional<ClaimToken> writer) {
         return locked(() -> {
             RequestRow row = requests.get(request.id());
             if (row == null) {
                 throw new BatchStorageException.NotFound(Entity.REQUEST, request.id());
             }
             RequestState next = request.state();
-            if (!PersistGuard.applies(row.kind(), next.kind()) || twinAlreadyWon(row, next)) {
-                return new PersistResult.Dropped(row.kind());
+            PersistGuard.Verdict verdict = PersistGuard.verdict(row.state, next.kind(), writer);
+            if (verdict == PersistGuard.Verdict.APPLY && twinCompleted(row, next)) {
+                verdict = PersistGuard.Verdict.DROP;
+            }
+            if (verdict != PersistGuard.Verdict.APPLY) {
+                return verdict.refusal(row.kind());
             }
             BatchRow batch = batches.get(row.batchId);
             Instant now = clock.instant();
@@ -718,7 +723,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
             Optional<RequestId> superseded = Optional.empty();
             if (next instanceof RequestState.Completed && row.twin != null) {
                 RequestRow twin = requests.get(row.twin);
-                if (twin != null && PersistGuard.applies(twin.kind(), RequestStateKind.SUPERSEDED)) {
+                if (twin != null && RacingPair.supersedes(twin.kind())) {
                     move(batch, twin, new RequestState.Superseded(now, row.id));
                     superseded = Optional.of(twin.id);
                 }
@@ -728,23 +733,19 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
         });
     }
 
-    /** One result per template: once one of a racing pair completed, the other's late result is dropped. */
-    private boolean twinAlreadyWon(RequestRow row, RequestState next) {
-        if (row.twin == null || !(next.kind() == RequestStateKind.COMPLETED || next.kind() == RequestStateKind.FAILED)) {
-            return false;
-        }
-        RequestRow twin = requests.get(row.twin);
-        return twin != null && twin.kind() == RequestStateKind.COMPLETED;
+    private boolean twinCompleted(RequestRow row, RequestState next) {
+        RequestRow twin = row.twin == null ? null : requests.get(row.twin);
+        return twin != null && RacingPair.resultDropped(next.kind(), twin.kind());
     }
 
     @Override
-    public boolean rescheduleForRetry(RequestId id, DaemonId owner, RequestState.Pending next) {
+    public boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next) {
         return locked(() -> {
             RequestRow row = requests.get(id);
             if (row == null) {
                 throw new BatchStorageException.NotFound(Entity.REQUEST, id);
             }
-            if (!(row.state instanceof RequestState.Processing p) || !p.daemonId().equals(owner)) {
+            if (row.kind() != RequestStateKind.PROCESSING || !holder.holds(row.state)) {
                 return false;
             }
             move(batches.get(row.batchId), row, next);
@@ -1059,12 +1060,12 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
     // ------------------------------------------------------------------ helpers
 
     private static String lower(String text) {
-        return text == null || text.isEmpty() ? null : text.toLowerCase(Locale.ROOT);
+        return SearchText.needle(text);
     }
 
-    /** Case-insensitive, literal substring match on a custom id; a null needle matches everything. */
+    /** Case-insensitive ({@link SearchText}), literal substring match on a custom id; a null needle matches everything. */
     private static boolean matches(String customId, String needle) {
-        return needle == null || (customId != null && customId.toLowerCase(Locale.ROOT).contains(needle));
+        return SearchText.contains(customId, needle);
     }
 
     private static <T> List<T> skip(List<T> items, long offset) {

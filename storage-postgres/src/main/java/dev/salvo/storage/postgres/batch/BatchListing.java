@@ -102,7 +102,7 @@ final class BatchListing {
 
     /** Case-insensitive, literal substring of the batch id, a metadata value or the input file's name. */
     private static Condition search(String text) {
-        Field<String> needle = DSL.lower(DSL.val(text));
+        Field<String> needle = Search.needle(text);
         Field<String> value = DSL.field(DSL.name("meta", "value"), String.class);
         // jsonb_each_text (metadata values, not keys or JSON syntax) has no jOOQ DSL form: a plain SQL
         // table template whose only argument is the column.

@@ -2,6 +2,7 @@ package dev.salvo.storage.postgres.batch;
 
 import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
 
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.PersistGuard;
 import dev.salvo.core.batch.PersistResult;
 import dev.salvo.core.batch.RequestState;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -77,6 +79,9 @@ final class GroupPersist {
     private static final List<Field<?>> COLUMNS = List.copyOf(RequestStates.columns(R, RequestState.Pending.fresh()).keySet());
 
     private static final int SIZE = COLUMNS.indexOf(R.RESPONSE_SIZE);
+    /** After the columns, each write's values carry its writer's claim (null, null for an unfenced write). */
+    private static final int FENCE_DAEMON = COLUMNS.size();
+    private static final int FENCE_CLAIMED_AT = COLUMNS.size() + 1;
 
     private static final String UPDATE = updateSql();
 
@@ -212,8 +217,10 @@ final class GroupPersist {
                 statement.setArray(1, ids);
                 int index = 2;
                 for (int column = 0; column < COLUMNS.size(); column++) {
-                    statement.setArray(index++, array(connection, column, writes));
+                    statement.setArray(index++, array(connection, arrayType(COLUMNS.get(column).getType()), column, writes));
                 }
+                statement.setArray(index++, array(connection, "uuid", FENCE_DAEMON, writes));
+                statement.setArray(index++, array(connection, "text", FENCE_CLAIMED_AT, writes));
                 statement.setArray(index, ids);
                 Map<UUID, Written> written = new HashMap<>();
                 try (ResultSet rs = statement.executeQuery()) {
@@ -226,21 +233,28 @@ final class GroupPersist {
         });
     }
 
-    private static Array array(Connection connection, int column, List<Entry> writes) throws SQLException {
+    private static Array array(Connection connection, String type, int index, List<Entry> writes) throws SQLException {
         Object[] values = new Object[writes.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = writes.get(i).values()[column];
+            values[i] = writes.get(i).values()[index];
         }
-        return connection.createArrayOf(arrayType(COLUMNS.get(column).getType()), values);
+        return connection.createArrayOf(type, values);
     }
 
-    /** A write's values in {@link #COLUMNS} order, as the UPDATE's arrays take them (timestamps as text). */
-    static Object[] values(Map<Field<?>, Object> columns) {
-        Object[] values = new Object[COLUMNS.size()];
-        for (int i = 0; i < values.length; i++) {
+    /**
+     * A write's values in {@link #COLUMNS} order, as the UPDATE's arrays take them (timestamps as text),
+     * followed by the writer's claim, which the UPDATE compares with the row's (the fence).
+     */
+    static Object[] values(Map<Field<?>, Object> columns, Optional<ClaimToken> writer) {
+        Object[] values = new Object[COLUMNS.size() + 2];
+        for (int i = 0; i < COLUMNS.size(); i++) {
             Object value = columns.get(COLUMNS.get(i));
             values[i] = value instanceof Instant instant ? timestamp(instant) : value;
         }
+        writer.ifPresent(claim -> {
+            values[FENCE_DAEMON] = claim.daemonId().value();
+            values[FENCE_CLAIMED_AT] = timestamp(Sql.micros(claim.claimedAt()));
+        });
         return values;
     }
 
@@ -283,12 +297,15 @@ final class GroupPersist {
      * WHERE r.id = v.id AND r.id = ANY(:ids)
      *   AND r.state IN ('pending', 'claimed', 'processing')
      *   AND (v.state <> 'completed' OR r.escalated_from IS NULL)
+     *   AND (v.fence_daemon IS NULL OR (r.daemon_id = v.fence_daemon AND r.claimed_at = v.fence_claimed_at::timestamptz))
      * RETURNING r.id, r.batch_id, r.escalated_from
      * </pre>
      * A state without a retry attempt (completed, canceled, superseded) leaves the row's as it is. The
      * redundant {@code r.id = ANY(:ids)} gives the planner an index condition on the table: joined on
      * the function scan alone it may hash a sequential scan of the whole table (seen with stale row
-     * estimates) instead of looking up the group's rows by primary key.
+     * estimates) instead of looking up the group's rows by primary key. A holder's write applies only to
+     * a row still held under its claim (PersistGuard's fence; a live row is held exactly when it has a
+     * daemon): a fenced-out write is left to the single-request path, which answers Fenced.
      */
     private static String updateSql() {
         StringBuilder set = new StringBuilder();
@@ -304,11 +321,15 @@ final class GroupPersist {
             unnest.append(", ?::").append(arrayType(column.getType())).append("[]");
         }
         String live = RequestStates.LIVE.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+        names.append(", fence_daemon, fence_claimed_at");
+        unnest.append(", ?::uuid[], ?::text[]");
         return "update requests as r set " + set
                 + " from unnest(" + unnest + ") as v(" + names + ")"
                 + " where r.id = v.id and r.id = any(?::uuid[])"
                 + " and r.state in (" + live + ")"
                 + " and (v.state <> '" + RequestStateKind.COMPLETED.wire() + "' or r.escalated_from is null)"
+                + " and (v.fence_daemon is null or (r.daemon_id = v.fence_daemon"
+                + " and r.claimed_at = v.fence_claimed_at::timestamptz))"
                 + " returning r.id, r.batch_id, r.escalated_from";
     }
 }

@@ -10,6 +10,7 @@ import dev.salvo.core.batch.BatchResultItem;
 import dev.salvo.core.batch.BatchStatus;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileFilter;
 import dev.salvo.core.batch.FileId;
@@ -223,8 +224,8 @@ public final class PostgresBatchStorage implements BatchStorage, DaemonStorage {
     }
 
     @Override
-    public PersistResult persist(BatchRequest request) {
-        return requests.persist(request);
+    public PersistResult persist(BatchRequest request, Optional<ClaimToken> writer) {
+        return requests.persist(request, writer);
     }
 
     /** Writes waiting for a group commit of {@code persist}; for tests. */
@@ -233,8 +234,8 @@ public final class PostgresBatchStorage implements BatchStorage, DaemonStorage {
     }
 
     @Override
-    public boolean rescheduleForRetry(RequestId id, DaemonId owner, RequestState.Pending next) {
-        return requests.rescheduleForRetry(id, owner, next);
+    public boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next) {
+        return requests.rescheduleForRetry(id, holder, next);
     }
 
     @Override

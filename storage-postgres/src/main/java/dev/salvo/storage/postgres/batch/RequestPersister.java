@@ -6,8 +6,10 @@ import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.PersistGuard;
 import dev.salvo.core.batch.PersistResult;
+import dev.salvo.core.batch.RacingPair;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestLookup;
 import dev.salvo.core.batch.RequestOutcome;
@@ -27,6 +29,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.jooq.CommonTableExpression;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record2;
@@ -64,16 +67,28 @@ final class RequestPersister {
     }
 
     /** The columns a write needs to know about the row it replaces. */
-    private static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE);
+    private static final List<Field<?>> CURRENT = List.of(R.ID, R.STATE, R.BATCH_ID, R.ESCALATED_FROM, R.RESPONSE_SIZE,
+            R.DAEMON_ID, R.CLAIMED_AT);
 
-    private record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size) {
+    private record Current(UUID id, RequestStateKind state, UUID batchId, UUID escalatedFrom, long size,
+                           Optional<ClaimToken> claim) {
         static Current of(Record row) {
-            return new Current(row.get(R.ID), RequestStates.kind(row.get(R.STATE)), row.get(R.BATCH_ID),
-                    row.get(R.ESCALATED_FROM), row.get(R.RESPONSE_SIZE));
+            RequestStateKind state = RequestStates.kind(row.get(R.STATE));
+            Optional<ClaimToken> claim = state.inFlight() && row.get(R.DAEMON_ID) != null
+                    ? Optional.of(new ClaimToken(new DaemonId(row.get(R.DAEMON_ID)), row.get(R.CLAIMED_AT)))
+                    : Optional.empty();
+            return new Current(row.get(R.ID), state, row.get(R.BATCH_ID), row.get(R.ESCALATED_FROM), row.get(R.RESPONSE_SIZE),
+                    claim);
         }
 
         boolean original() {
             return escalatedFrom == null;
+        }
+
+        /** Why a refused compare-and-set was refused, in the port's terms. */
+        PersistResult refusal(RequestStateKind next, Optional<ClaimToken> writer) {
+            PersistGuard.Verdict verdict = PersistGuard.verdict(state, claim, next, writer);
+            return verdict == PersistGuard.Verdict.FENCE ? verdict.refusal(state) : new PersistResult.Dropped(state);
         }
     }
 
@@ -89,29 +104,34 @@ final class RequestPersister {
      * a write to a row that is no longer live (a late result, a duplicate, an unknown id), a completion
      * within a racing pair, the writes of a rolled-back group — is made here alone, as before grouping.
      */
-    PersistResult persist(BatchRequest request) {
+    PersistResult persist(BatchRequest request, Optional<ClaimToken> writer) {
         RequestState next = request.state();
         UUID id = request.id().value();
         // Rendered, validated and encoded on the caller's thread: a bad value fails its own caller only,
         // and the one writer thread does no per-row work it can leave to the many callers.
         Map<Field<?>, Object> columns = RequestStates.columns(R, next);
-        return switch (queue.submit(id, next.kind(), GroupPersist.values(columns))) {
+        Write write = new Write(id, next.kind(), columns, writer);
+        return switch (queue.submit(id, next.kind(), GroupPersist.values(columns, writer))) {
             case PersistQueue.Outcome.Done done -> done.result();
             case PersistQueue.Outcome.Failed failed -> throw new BatchStorageException.Backend(
                     "persist request " + id + " failed; whether it was applied is unknown", failed.error());
-            case PersistQueue.Outcome.Alone alone -> persistAlone(id, next, columns);
+            case PersistQueue.Outcome.Alone alone -> persistAlone(write);
         };
     }
 
+    /** One state write: the row, the state it moves to (rendered as columns) and the writer's claim. */
+    private record Write(UUID id, RequestStateKind next, Map<Field<?>, Object> columns, Optional<ClaimToken> writer) {
+    }
+
     /** One write in its own transaction (or statement): the path every write took before group commit. */
-    private PersistResult persistAlone(UUID id, RequestState next, Map<Field<?>, Object> columns) {
-        if (IN_FLIGHT_ONLY.contains(next.kind())) {
-            return moveInFlight(id, next.kind(), columns);
+    private PersistResult persistAlone(Write write) {
+        if (IN_FLIGHT_ONLY.contains(write.next())) {
+            return moveInFlight(write);
         }
         Instant now = sql.now();
-        return sql.transaction("persist request " + id, tx -> next.kind() == RequestStateKind.COMPLETED
-                ? complete(tx, id, columns, now)
-                : write(tx, id, next, columns, now));
+        return sql.transaction("persist request " + write.id(), tx -> write.next() == RequestStateKind.COMPLETED
+                ? complete(tx, write, now)
+                : write(tx, write, now));
     }
 
     /**
@@ -137,30 +157,31 @@ final class RequestPersister {
      * One autocommitted compare-and-set (the row lock is the UPDATE's own): e.g. claimed → processing,
      * the first of a daemon's two writes per request. Only a refused write reads the row back.
      */
-    private PersistResult moveInFlight(UUID id, RequestStateKind next, Map<Field<?>, Object> columns) {
-        boolean applied = sql.read("persist request " + id, () -> compareAndSet(sql.dsl(), id, next, columns));
+    private PersistResult moveInFlight(Write write) {
+        UUID id = write.id();
+        boolean applied = sql.read("persist request " + id, () -> compareAndSet(sql.dsl(), write));
         if (applied) {
             return PersistResult.Applied.plain();
         }
-        String state = sql.read("read request " + id, () -> sql.dsl().select(R.STATE).from(R).where(R.ID.eq(id)).fetchOne(R.STATE));
-        if (state == null) {
+        Current current = sql.read("read request " + id, () -> sql.dsl().select(CURRENT).from(R).where(R.ID.eq(id)).fetchOne(Current::of));
+        if (current == null) {
             throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
         }
-        return new PersistResult.Dropped(RequestStates.kind(state));
+        return current.refusal(write.next(), write.writer());
     }
 
-    private PersistResult write(DSLContext tx, UUID id, RequestState next, Map<Field<?>, Object> columns, Instant now) {
-        Record row = tx.select(CURRENT).from(R).where(R.ID.eq(id)).forUpdate().fetchOne();
+    private PersistResult write(DSLContext tx, Write write, Instant now) {
+        Record row = tx.select(CURRENT).from(R).where(R.ID.eq(write.id())).forUpdate().fetchOne();
         if (row == null) {
-            throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
+            throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, write.id());
         }
         Current current = Current.of(row);
-        if (!compareAndSet(tx, id, next.kind(), columns)) {
-            return new PersistResult.Dropped(current.state());
+        if (!compareAndSet(tx, write)) {
+            return current.refusal(write.next(), write.writer());
         }
-        CounterDelta delta = CounterDelta.of(current.state(), current.size(), next.kind(), RequestStates.resultSize(next),
-                current.original());
-        if (settles(current.state(), next.kind())) {
+        CounterDelta delta = CounterDelta.of(current.state(), current.size(), write.next(),
+                (Long) write.columns().get(R.RESPONSE_SIZE), current.original());
+        if (settles(current.state(), write.next())) {
             finalizer.settle(tx, current.batchId(), delta, now);
         }
         return PersistResult.Applied.plain();
@@ -180,7 +201,8 @@ final class RequestPersister {
      * copy — the order every writer of a pair uses), the twin is superseded in the same transaction, and
      * a completion arriving after the twin already completed is dropped: exactly one result per template.
      */
-    private PersistResult complete(DSLContext tx, UUID id, Map<Field<?>, Object> columns, Instant now) {
+    private PersistResult complete(DSLContext tx, Write write, Instant now) {
+        UUID id = write.id();
         Record probe = tx.select(R.ID, R.ESCALATED_FROM).from(R).where(R.ID.eq(id)).fetchOne();
         if (probe == null) {
             throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, id);
@@ -200,19 +222,27 @@ final class RequestPersister {
                 .filter(c -> !c.id().equals(id))
                 .filter(c -> me.original() || c.original())   // a copy's twin is its original, not another copy
                 .toList();
-        if (twins.stream().anyMatch(t -> t.state() == RequestStateKind.COMPLETED)) {
-            return new PersistResult.Dropped(me.state());
+        // The pair is locked: decide here, as the other adapters do, then write.
+        PersistGuard.Verdict verdict = PersistGuard.verdict(me.state(), me.claim(), RequestStateKind.COMPLETED, write.writer());
+        if (verdict == PersistGuard.Verdict.APPLY
+                && twins.stream().anyMatch(t -> RacingPair.resultDropped(RequestStateKind.COMPLETED, t.state()))) {
+            verdict = PersistGuard.Verdict.DROP;
         }
-        if (!compareAndSet(tx, id, RequestStateKind.COMPLETED, columns)) {
-            return new PersistResult.Dropped(me.state());
+        if (verdict != PersistGuard.Verdict.APPLY) {
+            return verdict.refusal(me.state());
         }
-        long size = (Long) columns.get(R.RESPONSE_SIZE);
+        if (!compareAndSet(tx, write)) {
+            return me.refusal(RequestStateKind.COMPLETED, write.writer());
+        }
+        long size = (Long) write.columns().get(R.RESPONSE_SIZE);
         CounterDelta delta = CounterDelta.of(me.state(), me.size(), RequestStateKind.COMPLETED, size, me.original());
         RequestId superseded = null;
         for (Current twin : twins) {
             RequestState.Superseded loser = new RequestState.Superseded(now, new RequestId(id));
-            if (PersistGuard.applies(twin.state(), RequestStateKind.SUPERSEDED)
-                    && compareAndSet(tx, twin.id(), RequestStateKind.SUPERSEDED, RequestStates.columns(R, loser))) {
+            if (RacingPair.supersedes(twin.state()) && tx.update(R).set(RequestStates.columns(R, loser))
+                    .where(R.ID.eq(twin.id()))
+                    .and(RequestStates.in(R.STATE, RequestStates.wires(RacingPair.SUPERSEDABLE)))
+                    .execute() == 1) {
                 delta = delta.plus(CounterDelta.of(twin.state(), twin.size(), RequestStateKind.SUPERSEDED, 0, twin.original()));
                 superseded = new RequestId(twin.id());
             }
@@ -221,24 +251,44 @@ final class RequestPersister {
         return new PersistResult.Applied(Optional.ofNullable(superseded));
     }
 
-    /** The write itself: applied only if the row is still in a state PersistGuard lets {@code next} replace. */
-    private static boolean compareAndSet(DSLContext tx, UUID id, RequestStateKind next, Map<Field<?>, Object> columns) {
+    /**
+     * The write itself: applied only if the row is still in a state PersistGuard lets {@code next}
+     * replace and, for a holder's write onto a live row, only while the row is held under its claim.
+     */
+    private static boolean compareAndSet(DSLContext tx, Write write) {
+        return compareAndSet(tx, write.id(), write.next(), write.columns(), write.writer());
+    }
+
+    private static boolean compareAndSet(DSLContext tx, UUID id, RequestStateKind next, Map<Field<?>, Object> columns,
+                                         Optional<ClaimToken> writer) {
         return tx.update(R).set(columns)
                 .where(R.ID.eq(id))
                 .and(RequestStates.in(R.STATE, RequestStates.allowedPriors(next)))
+                .and(fence(writer))
                 .execute() == 1;
+    }
+
+    /** PersistGuard's fence as a condition: outside the fenced states anything goes; inside, the claim must match. */
+    private static Condition fence(Optional<ClaimToken> writer) {
+        if (writer.isEmpty()) {
+            return DSL.noCondition();
+        }
+        ClaimToken claim = writer.get();
+        return RequestStates.in(R.STATE, RequestStates.wires(PersistGuard.FENCED_STATES)).not()
+                .or(R.DAEMON_ID.eq(claim.daemonId().value()).and(R.CLAIMED_AT.eq(Sql.micros(claim.claimedAt()))));
     }
 
     // ------------------------------------------------------------------ fenced retry
 
-    boolean rescheduleForRetry(RequestId id, DaemonId owner, RequestState.Pending next) {
+    boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next) {
         Map<Field<?>, Object> columns = RequestStates.columns(R, next);
         Instant now = sql.now();
         return sql.transaction("reschedule request " + id, tx -> {
             UUID batchId = tx.update(R).set(columns)
                     .where(R.ID.eq(id.value()))
                     .and(RequestStates.is(R.STATE, RequestStateKind.PROCESSING))
-                    .and(R.DAEMON_ID.eq(owner.value()))
+                    .and(R.DAEMON_ID.eq(holder.daemonId().value()))
+                    .and(R.CLAIMED_AT.eq(Sql.micros(holder.claimedAt())))
                     .returningResult(R.BATCH_ID)
                     .fetchOne(R.BATCH_ID);
             if (batchId == null) {
@@ -266,7 +316,7 @@ final class RequestPersister {
                 if (c.state().terminal()) {
                     continue;
                 }
-                if (compareAndSet(tx, c.id(), RequestStateKind.CANCELED, canceled)) {
+                if (compareAndSet(tx, c.id(), RequestStateKind.CANCELED, canceled, Optional.empty())) {
                     deltas.merge(c.batchId(), CounterDelta.of(c.state(), c.size(), RequestStateKind.CANCELED, 0, c.original()),
                             CounterDelta::plus);
                     if (c.original()) {
@@ -281,7 +331,7 @@ final class RequestPersister {
                         .orderBy(R.ID).forUpdate()
                         .fetch(Current::of);
                 for (Current copy : copies) {
-                    if (compareAndSet(tx, copy.id(), RequestStateKind.CANCELED, canceled)) {
+                    if (compareAndSet(tx, copy.id(), RequestStateKind.CANCELED, canceled, Optional.empty())) {
                         deltas.merge(copy.batchId(), CounterDelta.NONE, CounterDelta::plus);
                     }
                 }

@@ -6,6 +6,7 @@ import dev.salvo.conformance.Concurrently;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.ClaimRequest;
+import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.OpenAiBatchStatus;
@@ -149,9 +150,12 @@ class PersistRaceTest {
         assertThat(replicaA.persist(processing).applied()).isTrue();
         RequestState.Pending retry = new RequestState.Pending(1, Instant.now().plusSeconds(5));
 
-        assertThat(replicaB.rescheduleForRetry(claimed.id(), DaemonId.generate(), retry)).isFalse();
-        assertThat(replicaB.rescheduleForRetry(claimed.id(), owner, retry)).isTrue();
-        assertThat(replicaA.rescheduleForRetry(claimed.id(), owner, retry)).as("no longer processing").isFalse();
+        ClaimToken claim = ClaimToken.held(claimed.state());
+        assertThat(replicaB.rescheduleForRetry(claimed.id(), new ClaimToken(DaemonId.generate(), claim.claimedAt()), retry)).isFalse();
+        assertThat(replicaB.rescheduleForRetry(claimed.id(), new ClaimToken(owner, claim.claimedAt().plusNanos(1_000)), retry))
+                .as("the owner's claim of another moment").isFalse();
+        assertThat(replicaB.rescheduleForRetry(claimed.id(), claim, retry)).isTrue();
+        assertThat(replicaA.rescheduleForRetry(claimed.id(), claim, retry)).as("no longer processing").isFalse();
         assertThat(kind(claimed.id())).isEqualTo(RequestStateKind.PENDING);
         assertThat(replicaA.getBatch(batch.id()).counts()).isEqualTo(new RequestCounts(1, 1, 0, 0, 0, 0));
     }
