@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rules of docs/ARCHITECTURE (and ../shared/ARCHITECTURE.md), checked on the compiled
- * production classes of every module on this test class path. Maven module dependencies already stop
- * most wrong arrows from compiling; these rules state them at class level and catch the rest.
+ * The dependency rules of docs/architecture.md ("Dependency rules", which lists these tests), checked on
+ * the compiled production classes of every module on this test class path. Maven module dependencies
+ * already stop most wrong arrows from compiling; these rules state them at class level and catch the rest.
  */
 class ArchitectureTest {
 
@@ -93,7 +93,7 @@ class ArchitectureTest {
         CONFORMANCE_SEES_CORE_ONLY.check(salvo);
     }
 
-    /** The rules are not vacuous: a core class that uses Guice, and one that uses an adapter, are caught. */
+    /** The rules are not vacuous: a core class that uses Guice is caught by the core rule and by the Guice rule. */
     @Test
     void rulesFailOnAWrongDependency() {
         JavaClasses fixture = new ClassFileImporter().importPackages("dev.salvo.core.archfixture");

@@ -1,6 +1,7 @@
 package dev.salvo.http.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.salvo.http.batch.upload.ExpiresAfter;
 import dev.salvo.http.error.ApiException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -95,10 +96,10 @@ record CreateBatchRequest(String inputFileId, String endpoint, String completion
             return;
         }
         JsonNode seconds = node.get("seconds");
-        if (!node.isObject() || !"created_at".equals(node.path("anchor").asText()) || seconds == null
-                || !seconds.canConvertToLong() || seconds.asLong() < 3600 || seconds.asLong() > 2_592_000) {
-            throw ApiException.invalidRequest("invalid_value", "output_expires_after",
-                    "'output_expires_after' must be {\"anchor\": \"created_at\", \"seconds\": 3600 to 2592000}.");
+        if (!node.isObject() || !ExpiresAfter.isAnchor(node.path("anchor").asText()) || seconds == null
+                || !seconds.canConvertToLong() || !ExpiresAfter.inRange(seconds.asLong())) {
+            throw ApiException.invalidRequest("invalid_value", "output_expires_after", "'output_expires_after' must be"
+                    + " {\"anchor\": \"" + ExpiresAfter.ANCHOR + "\", \"seconds\": " + ExpiresAfter.range() + "}.");
         }
     }
 }

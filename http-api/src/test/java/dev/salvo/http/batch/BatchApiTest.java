@@ -260,6 +260,26 @@ class BatchApiTest extends BatchApiFixture {
         assertThat(storage.listBatches(dev.salvo.core.batch.ListBatchesFilter.all())).isEmpty();
     }
 
+    /** The same policy as an upload's expires_after: anchor created_at, one hour to 30 days. */
+    @Test
+    void outputExpiresAfterIsCheckedLikeAnUploadsExpiry() {
+        String base = "{\"input_file_id\":\"" + uploadOk(alice, lines(1)) + "\",\"endpoint\":\"" + CHAT
+                + "\",\"output_expires_after\":";
+        for (String accepted : List.of("{\"anchor\":\"created_at\",\"seconds\":3600}",
+                "{\"anchor\":\"created_at\",\"seconds\":2592000}", "null")) {
+            assertThat(alice.post("/v1/batches", base + accepted + "}").status()).as(accepted).isEqualTo(200);
+        }
+        for (String refused : List.of("{\"anchor\":\"created_at\",\"seconds\":3599}",
+                "{\"anchor\":\"created_at\",\"seconds\":2592001}", "{\"anchor\":\"last_active_at\",\"seconds\":3600}",
+                "{\"anchor\":\"created_at\"}", "{\"anchor\":\"created_at\",\"seconds\":\"3600\"}", "3600")) {
+            TestClient.Response r = alice.post("/v1/batches", base + refused + "}");
+            assertError(r, 400, "invalid_value");
+            assertThat(r.json().get("error").get("param").asText()).isEqualTo("output_expires_after");
+            assertThat(r.json().get("error").get("message").asText()).as(refused)
+                    .isEqualTo("'output_expires_after' must be {\"anchor\": \"created_at\", \"seconds\": 3600 to 2592000}.");
+        }
+    }
+
     @Test
     void deletesBatchesAndFiles() {
         String fileId = uploadOk(alice, lines(1));

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,6 +207,13 @@ class FileUploadApiTest extends BatchApiFixture {
                 .field("expires_after[seconds]", "60")), 400, "invalid_value");
         assertError(upload(alice, Multipart.upload(lines(1)).field("expires_after[anchor]", "last_active_at")
                 .field("expires_after[seconds]", "3600")), 400, "invalid_value");
+        for (String seconds : List.of("3599", "2592001", "1.5e4", "")) {
+            TestClient.Response r = upload(alice, Multipart.upload(lines(1)).field("expires_after[anchor]", "created_at")
+                    .field("expires_after[seconds]", seconds));
+            assertError(r, 400, "invalid_value");
+            assertThat(r.json().get("error").get("message").asText()).as(seconds)
+                    .isEqualTo("'expires_after[seconds]' must be a whole number from 3600 to 2592000.");
+        }
         assertNothingStored();
     }
 

@@ -20,13 +20,12 @@ import java.util.Optional;
  * nothing; {@link #failure()} then says what to answer.
  *
  * <p>Form fields: {@code file} (required), {@code purpose} (required, {@code batch}),
- * {@code expires_after[anchor]} ({@code created_at}) and {@code expires_after[seconds]} (3600–2592000).
+ * {@code expires_after[anchor]} ({@code created_at}) and {@code expires_after[seconds]} (3600–2592000; both as in
+ * {@link ExpiresAfter}).
  * Other fields are read (up to 64 KiB) and ignored, as SDKs may add some.
  */
 public final class UploadItems implements Iterator<FileStreamItem> {
 
-    static final long MIN_EXPIRY_SECONDS = 3600;
-    static final long MAX_EXPIRY_SECONDS = 30L * 24 * 3600;
     private static final int MAX_FIELD_BYTES = 64 * 1024;
     /** Room for the multipart framing and small fields around the file part. */
     private static final long FRAMING_ALLOWANCE = 1024 * 1024;
@@ -190,7 +189,7 @@ public final class UploadItems implements Iterator<FileStreamItem> {
                     Long seconds = expiry();
                     phase = Phase.DONE;
                     return new FileStreamItem.Metadata(new FileMetadata(null, null, null,
-                            seconds == null ? null : "created_at", seconds, fileBytes.count(), null, null));
+                            seconds == null ? null : ExpiresAfter.ANCHOR, seconds, fileBytes.count(), null, null));
                 }
                 case DONE -> {
                     return null;
@@ -222,20 +221,20 @@ public final class UploadItems implements Iterator<FileStreamItem> {
         if (expiresAnchor == null && expiresSeconds == null) {
             return null;
         }
-        if (!"created_at".equals(expiresAnchor)) {
+        if (!ExpiresAfter.isAnchor(expiresAnchor)) {
             throw ApiException.invalidRequest("invalid_value", "expires_after[anchor]",
-                    "'expires_after[anchor]' must be 'created_at'.");
+                    "'expires_after[anchor]' must be '" + ExpiresAfter.ANCHOR + "'.");
         }
         try {
             long seconds = Long.parseLong(expiresSeconds == null ? "" : expiresSeconds);
-            if (seconds >= MIN_EXPIRY_SECONDS && seconds <= MAX_EXPIRY_SECONDS) {
+            if (ExpiresAfter.inRange(seconds)) {
                 return seconds;
             }
         } catch (NumberFormatException ignored) {
             // answered below
         }
         throw ApiException.invalidRequest("invalid_value", "expires_after[seconds]",
-                "'expires_after[seconds]' must be a whole number from " + MIN_EXPIRY_SECONDS + " to " + MAX_EXPIRY_SECONDS + ".");
+                "'expires_after[seconds]' must be a whole number from " + ExpiresAfter.range() + ".");
     }
 
     private static String readSmall(InputStream in, String name) throws IOException {
