@@ -1,6 +1,7 @@
 package dev.salvo.http.error;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.salvo.core.auth.ApiKeyStoreException;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.checkpoint.CheckpointException;
 import io.javalin.config.RoutesConfig;
@@ -25,6 +26,7 @@ public final class ErrorHandlers {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
         routes.exception(CheckpointException.class, (e, ctx) -> respond(ctx, fromCheckpoint(e)));
         routes.exception(BatchStorageException.class, (e, ctx) -> respond(ctx, fromBatchStorage(e)));
+        routes.exception(ApiKeyStoreException.class, (e, ctx) -> respond(ctx, fromApiKeyStore(e)));
         routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, ApiException.invalidRequest(
                 "invalid_json", null, "The request body is not valid JSON for this endpoint: " + e.getOriginalMessage())));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e, ctx)));
@@ -66,8 +68,31 @@ public final class ErrorHandlers {
                 case THREAD_MISMATCH, INVALID_ARGUMENT -> ApiException.invalidRequest("invalid_value", null, is.getMessage());
             };
             case CheckpointException.Serialization s -> serverError(s);
-            case CheckpointException.Storage s -> serverError(s);
+            case CheckpointException.Storage s -> storageUnavailable("Checkpoint", s);
         };
+    }
+
+    /**
+     * Key lookups run on every request (authentication), so a key store that cannot be reached must not
+     * answer "don't retry": it is the same transient backend failure as any other port's.
+     */
+    static ApiException fromApiKeyStore(ApiKeyStoreException e) {
+        return switch (e) {
+            case ApiKeyStoreException.NotFound nf -> ApiException.notFound("api_key_not_found", nf.getMessage());
+            case ApiKeyStoreException.Validation v -> ApiException.invalidRequest("invalid_value", null, v.getMessage());
+            case ApiKeyStoreException.Conflict c -> ApiException.conflict("conflict", c.getMessage());
+            case ApiKeyStoreException.Backend b -> storageUnavailable("API key", b);
+        };
+    }
+
+    /**
+     * Every port's backend failure answers alike: 503 {@code storage_unavailable} with
+     * {@code x-should-retry: true}, so the SDKs retry with backoff while the store recovers.
+     */
+    private static ApiException storageUnavailable(String port, RuntimeException e) {
+        LOG.error("{} storage failure", port, e);
+        return new ApiException(503, "server_error", "storage_unavailable", null,
+                "The storage backend is unavailable; try again shortly.", true);
     }
 
     static ApiException fromBatchStorage(BatchStorageException e) {
@@ -80,16 +105,13 @@ public final class ErrorHandlers {
             // A concurrent change won: the same call may succeed now, so the SDKs are told to retry it.
             case BatchStorageException.Conflict c -> new ApiException(409, "invalid_request_error", "conflict", null,
                     c.getMessage(), true);
-            case BatchStorageException.Backend b -> {
-                LOG.error("Batch storage failure", b);
-                yield new ApiException(503, "server_error", "storage_unavailable", null,
-                        "The storage backend is unavailable; try again shortly.", true);
-            }
+            case BatchStorageException.Backend b -> storageUnavailable("Batch", b);
         };
     }
 
+    /** Stored data that cannot be decoded: retrying will not help. */
     private static ApiException serverError(CheckpointException e) {
-        LOG.error("Checkpoint storage failure", e);
+        LOG.error("Checkpoint data failure", e);
         return new ApiException(500, "server_error", "storage_error", null,
                 "The server had an error while processing your request.");
     }
