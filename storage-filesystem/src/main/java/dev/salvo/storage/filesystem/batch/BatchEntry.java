@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchLifecycle;
+import dev.salvo.core.batch.BatchStamp;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.RequestCounts;
 import dev.salvo.core.daemon.DaemonId;
@@ -11,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -161,7 +165,57 @@ final class BatchEntry {
 
     /** Its requests may be claimed (the deadline aside). */
     boolean running() {
-        return populated() && !deleted() && !cancelling() && !hasTerminalStamp();
+        return BatchLifecycle.RUNNING.test(stamps());
+    }
+
+    /** The stamps that are set, as the domain's batch rules read them. */
+    Set<BatchStamp> stamps() {
+        Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
+        stamp(stamps, inProgressAt, BatchStamp.IN_PROGRESS);
+        stamp(stamps, finalizingAt, BatchStamp.FINALIZING);
+        stamp(stamps, completedAt, BatchStamp.COMPLETED);
+        stamp(stamps, failedAt, BatchStamp.FAILED);
+        stamp(stamps, expiredAt, BatchStamp.EXPIRED);
+        stamp(stamps, cancellingAt, BatchStamp.CANCELLING);
+        stamp(stamps, cancelledAt, BatchStamp.CANCELLED);
+        stamp(stamps, deletedAt, BatchStamp.DELETED);
+        return stamps;
+    }
+
+    private static void stamp(Set<BatchStamp> stamps, long at, BatchStamp stamp) {
+        if (at != Nanos.NONE) {
+            stamps.add(stamp);
+        }
+    }
+
+    /**
+     * What {@link BatchLifecycle#settle} asks about this batch. A copy still racing a terminal original is
+     * what {@code awaitingCopy} counts; a copy whose original is live cannot matter once every original
+     * is terminal, so the two answers agree wherever the rule asks.
+     */
+    BatchLifecycle.SettleFacts settleFacts() {
+        BatchEntry batch = this;
+        return new BatchLifecycle.SettleFacts() {
+            public Set<BatchStamp> stamps() {
+                return batch.stamps();
+            }
+
+            public long total() {
+                return batch.table == null ? 0 : batch.templateCount;
+            }
+
+            public long finishedOriginals() {
+                return batch.table == null ? 0 : batch.table.originalsTerminal();
+            }
+
+            public boolean anyInFlight() {
+                return batch.table != null && batch.table.inFlightCount() > 0;
+            }
+
+            public boolean anyLiveCopy() {
+                return batch.table != null && batch.table.awaitingCopy() > 0;
+            }
+        };
     }
 
     /** The request table is needed but not in memory: load it before touching requests. */

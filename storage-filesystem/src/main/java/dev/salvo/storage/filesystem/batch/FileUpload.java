@@ -1,6 +1,7 @@
 package dev.salvo.storage.filesystem.batch;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileMetadata;
@@ -22,7 +23,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,7 +38,6 @@ import java.util.UUID;
  */
 final class FileUpload {
 
-    static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
     private static final int BUFFER = 1 << 18;
 
     private final BatchLayout layout;
@@ -131,7 +130,7 @@ final class FileUpload {
         try {
             expiresAt = Math.addExact(createdAt, metadata.expiresAfterSeconds() != null
                     ? Math.multiplyExact(metadata.expiresAfterSeconds(), 1_000_000_000L)
-                    : DEFAULT_LIFETIME.toNanos());
+                    : BatchLifecycle.DEFAULT_FILE_LIFETIME.toNanos());
         } catch (ArithmeticException e) {
             throw new BatchStorageException.Validation("expires_after seconds out of range: " + metadata.expiresAfterSeconds());
         }

@@ -4,6 +4,7 @@ import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchResultItem;
@@ -379,13 +380,12 @@ public final class FilesystemBatchStorage implements BatchStorage, DaemonStorage
     public Batch cancelBatch(BatchId id) {
         return change(tx -> {
             BatchEntry batch = state.visibleBatch(id);
-            if (batch.cancelling() || batch.cancelledAt != Nanos.NONE) {
-                return batch.view();
+            switch (BatchLifecycle.cancel(batch.stamps())) {
+                case REFUSE -> throw new BatchStorageException.InvalidState("batch " + id + " is already "
+                        + batch.view().status().wire());
+                case CANCEL -> Lifecycle.cancel(tx, batch, now());
+                case ALREADY_CANCELLING -> { }
             }
-            if (batch.hasTerminalStamp()) {
-                throw new BatchStorageException.InvalidState("batch " + id + " is already " + batch.view().status().wire());
-            }
-            Lifecycle.cancel(tx, batch, now());
             return batch.view();
         });
     }

@@ -1,6 +1,7 @@
 package dev.salvo.storage.filesystem.batch;
 
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileId;
@@ -33,21 +34,15 @@ final class Lifecycle {
      * cancelled; a running batch whose templates are all settled completes.
      */
     static void settle(Tx tx, BatchEntry batch, long now) {
-        if (batch.deleted() || batch.hasTerminalStamp()) {
-            return;
-        }
-        if (batch.cancelling()) {
-            if (!batch.populated() || batch.table == null || batch.table.inFlightCount() == 0) {
-                tx.apply(batch, new Effect.Stamp(Effect.StampField.CANCELLED, now));
+        switch (BatchLifecycle.settle(batch.settleFacts())) {
+            case CANCELLED -> tx.apply(batch, new Effect.Stamp(Effect.StampField.CANCELLED, now));
+            case COMPLETED -> {
+                if (batch.finalizingAt == Nanos.NONE) {
+                    tx.apply(batch, new Effect.Stamp(Effect.StampField.FINALIZING, now));
+                }
+                tx.apply(batch, new Effect.Stamp(Effect.StampField.COMPLETED, now));
             }
-            return;
-        }
-        if (batch.populated() && batch.table != null && batch.templateCount > 0
-                && batch.table.finishedTemplates() == batch.templateCount) {
-            if (batch.finalizingAt == Nanos.NONE) {
-                tx.apply(batch, new Effect.Stamp(Effect.StampField.FINALIZING, now));
-            }
-            tx.apply(batch, new Effect.Stamp(Effect.StampField.COMPLETED, now));
+            case STAY -> { }
         }
     }
 
@@ -65,7 +60,7 @@ final class Lifecycle {
     }
 
     static void delete(Tx tx, BatchEntry batch, long now) {
-        if (!batch.hasTerminalStamp() && !batch.cancelling()) {
+        if (BatchLifecycle.deleteCancelsFirst(batch.stamps())) {
             cancel(tx, batch, now);
         }
         tx.apply(batch, new Effect.Deleted(now));
@@ -115,8 +110,7 @@ final class Lifecycle {
     }
 
     private static boolean refusesRetry(BatchEntry batch) {
-        return batch.cancelling() || batch.cancelledAt != Nanos.NONE || batch.expiredAt != Nanos.NONE
-                || batch.failedAt != Nanos.NONE;
+        return !BatchLifecycle.RETRIES.test(batch.stamps());
     }
 
     static List<RequestOutcome> retryRequests(Tx tx, StoreState state, List<RequestId> ids) {
@@ -181,7 +175,7 @@ final class Lifecycle {
             if (batch.populated() || batch.cancelling()) {
                 settle(tx, batch, now);
             }
-            if (!batch.hasTerminalStamp() && batch.running() && now >= batch.expiresAt) {
+            if (BatchLifecycle.expires(batch.stamps(), Nanos.toInstant(batch.expiresAt), Nanos.toInstant(now))) {
                 tx.apply(batch, new Effect.Expire(now));
             }
             if (batch.hasTerminalStamp()) {

@@ -229,6 +229,11 @@ final class RequestTable {
         return originalsTerminal() - awaitingCopy;
     }
 
+    /** Originals that are terminal but whose escalated copy still races (see {@link #finishedTemplates}). */
+    long awaitingCopy() {
+        return awaitingCopy;
+    }
+
     int inFlightCount() {
         return inFlight.cardinality();
     }

@@ -2,6 +2,8 @@ package dev.salvo.storage.memory.batch;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchLifecycle;
+import dev.salvo.core.batch.BatchStamp;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.RequestCounts;
 import dev.salvo.core.batch.RequestState;
@@ -10,9 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -181,13 +185,59 @@ final class BatchRow {
         return inProgressAt != null;
     }
 
+    /** The stamps that are set, as the domain's batch rules read them. */
+    Set<BatchStamp> stamps() {
+        Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
+        stamp(stamps, inProgressAt, BatchStamp.IN_PROGRESS);
+        stamp(stamps, finalizingAt, BatchStamp.FINALIZING);
+        stamp(stamps, completedAt, BatchStamp.COMPLETED);
+        stamp(stamps, failedAt, BatchStamp.FAILED);
+        stamp(stamps, expiredAt, BatchStamp.EXPIRED);
+        stamp(stamps, cancellingAt, BatchStamp.CANCELLING);
+        stamp(stamps, cancelledAt, BatchStamp.CANCELLED);
+        stamp(stamps, deletedAt, BatchStamp.DELETED);
+        return stamps;
+    }
+
+    private static void stamp(Set<BatchStamp> stamps, Instant at, BatchStamp stamp) {
+        if (at != null) {
+            stamps.add(stamp);
+        }
+    }
+
+    /** What {@link BatchLifecycle#settle} asks about this batch. */
+    BatchLifecycle.SettleFacts settleFacts() {
+        BatchRow batch = this;
+        return new BatchLifecycle.SettleFacts() {
+            public Set<BatchStamp> stamps() {
+                return batch.stamps();
+            }
+
+            public long total() {
+                return batch.originals.size();
+            }
+
+            public long finishedOriginals() {
+                return batch.originals.size() - batch.unfinishedOriginals();
+            }
+
+            public boolean anyInFlight() {
+                return batch.inFlight() > 0;
+            }
+
+            public boolean anyLiveCopy() {
+                return batch.liveCopies() > 0;
+            }
+        };
+    }
+
     boolean terminal() {
-        return completedAt != null || failedAt != null || expiredAt != null || cancelledAt != null;
+        return !BatchLifecycle.UNFINISHED.test(stamps());
     }
 
     /** Running: requests may be claimed. */
     boolean runnable(Instant now) {
-        return populated() && !terminal() && cancellingAt == null && deletedAt == null && now.isBefore(expiresAt);
+        return BatchLifecycle.RUNNING.test(stamps()) && now.isBefore(expiresAt);
     }
 
     boolean active() {

@@ -4,6 +4,7 @@ import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchResultItem;
@@ -78,7 +79,6 @@ import java.util.stream.Stream;
  */
 public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
 
-    private static final Duration DEFAULT_FILE_LIFETIME = Duration.ofDays(30);
 
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -130,8 +130,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
         if (metadata.expiresAfterSeconds() != null && metadata.expiresAfterSeconds() <= 0) {
             throw new BatchStorageException.Validation("expires_after seconds must be positive");
         }
-        Instant expiresAt = now.plus(metadata.expiresAfterSeconds() != null
-                ? Duration.ofSeconds(metadata.expiresAfterSeconds()) : DEFAULT_FILE_LIFETIME);
+        Instant expiresAt = BatchLifecycle.fileExpiresAt(now, metadata.expiresAfterSeconds());
         String rawPurpose = metadata.purpose() != null ? metadata.purpose() : Purpose.BATCH.wire();
         FileRow row = new FileRow(id, metadata.filename() != null ? metadata.filename() : "upload-" + id,
                 metadata.description(), metadata.sizeBytes() != null ? metadata.sizeBytes() : 0,
@@ -509,10 +508,12 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
     public Batch cancelBatch(BatchId id) {
         return locked(() -> {
             BatchRow batch = liveBatch(id);
-            if (batch.completedAt != null || batch.failedAt != null || batch.expiredAt != null) {
-                throw new BatchStorageException.InvalidState("batch " + id + " is already " + batch.toBatch().status().wire());
+            switch (BatchLifecycle.cancel(batch.stamps())) {
+                case REFUSE -> throw new BatchStorageException.InvalidState("batch " + id + " is already "
+                        + batch.toBatch().status().wire());
+                case CANCEL -> requestCancel(batch, clock.instant());
+                case ALREADY_CANCELLING -> { }
             }
-            requestCancel(batch, clock.instant());
             return batch.toBatch();
         });
     }
@@ -529,7 +530,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
         lockedRun(() -> {
             BatchRow batch = liveBatch(id);
             Instant now = clock.instant();
-            if (!batch.terminal()) {
+            if (BatchLifecycle.deleteCancelsFirst(batch.stamps())) {
                 requestCancel(batch, now);
             }
             batch.deletedAt = now;
@@ -560,7 +561,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
     }
 
     private static boolean retriable(BatchRow batch) {
-        return batch.deletedAt == null && batch.cancellingAt == null && batch.expiredAt == null && batch.failedAt == null;
+        return BatchLifecycle.RETRIES.test(batch.stamps());
     }
 
     private static void reopen(BatchRow batch) {
@@ -804,24 +805,19 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
      * cancelling), else completed once every original is terminal and no escalated copy can still win.
      */
     private static boolean settle(BatchRow batch, Instant now) {
-        if (batch.terminal()) {
-            return false;
-        }
-        if (batch.cancellingAt != null) {
-            if (batch.inFlight() == 0) {
-                batch.cancelledAt = now;
-                return true;
+        switch (BatchLifecycle.settle(batch.settleFacts())) {
+            case CANCELLED -> batch.cancelledAt = now;
+            case COMPLETED -> {
+                if (batch.finalizingAt == null) {
+                    batch.finalizingAt = now;
+                }
+                batch.completedAt = now;
             }
-            return false;
-        }
-        if (batch.populated() && batch.total > 0 && batch.unfinishedOriginals() == 0 && batch.liveCopies() == 0) {
-            if (batch.finalizingAt == null) {
-                batch.finalizingAt = now;
+            case STAY -> {
+                return false;
             }
-            batch.completedAt = now;
-            return true;
         }
-        return false;
+        return true;
     }
 
     private BatchRequest toRequest(RequestRow row, BatchRow batch) {
@@ -936,7 +932,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
 
     /** A running batch past its deadline: unfinished originals fail as expired, live copies are canceled. */
     private boolean expire(BatchRow batch, Instant now) {
-        if (batch.cancellingAt != null || batch.deletedAt != null || now.isBefore(batch.expiresAt)) {
+        if (!BatchLifecycle.expires(batch.stamps(), batch.expiresAt, now)) {
             return false;
         }
         for (RequestRow row : List.copyOf(batch.originals)) {

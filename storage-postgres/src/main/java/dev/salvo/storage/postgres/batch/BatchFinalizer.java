@@ -6,6 +6,8 @@ import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchLifecycle;
+import dev.salvo.core.batch.BatchStamp;
 import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.RequestState;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -50,6 +53,56 @@ final class BatchFinalizer {
         static final String COLUMNS = "id, in_progress_at is not null, completed_at is not null, failed_at is not null,"
                 + " cancelled_at is not null, expired_at is not null, cancelling_at is not null,"
                 + " total_requests, completed_count, failed_count, canceled_count";
+
+        Set<BatchStamp> stamps() {
+            Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
+            if (inProgress) {
+                stamps.add(BatchStamp.IN_PROGRESS);
+            }
+            if (completed) {
+                stamps.add(BatchStamp.COMPLETED);
+            }
+            if (failed) {
+                stamps.add(BatchStamp.FAILED);
+            }
+            if (cancelled) {
+                stamps.add(BatchStamp.CANCELLED);
+            }
+            if (expired) {
+                stamps.add(BatchStamp.EXPIRED);
+            }
+            if (cancelling) {
+                stamps.add(BatchStamp.CANCELLING);
+            }
+            return stamps;
+        }
+
+        /** The counters answer from the locked row; the two existence questions are asked of the requests only if the rule gets to them. */
+        BatchLifecycle.SettleFacts settleFacts(DSLContext tx) {
+            BatchState b = this;
+            return new BatchLifecycle.SettleFacts() {
+                public Set<BatchStamp> stamps() {
+                    return b.stamps();
+                }
+
+                public long total() {
+                    return b.total();
+                }
+
+                public long finishedOriginals() {
+                    return b.completedCount() + b.failedCount() + b.canceledCount();
+                }
+
+                public boolean anyInFlight() {
+                    return tx.fetchExists(R, R.BATCH_ID.eq(b.id()).and(RequestStates.in(R.STATE, RequestStates.IN_FLIGHT)));
+                }
+
+                public boolean anyLiveCopy() {
+                    return tx.fetchExists(R, R.BATCH_ID.eq(b.id()).and(R.ESCALATED_FROM.isNotNull())
+                            .and(RequestStates.in(R.STATE, RequestStates.LIVE)));
+                }
+            };
+        }
 
         static BatchState read(ResultSet rs) throws SQLException {
             return new BatchState(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
@@ -154,32 +207,21 @@ final class BatchFinalizer {
     }
 
     /**
-     * Given the batch row as locked by this transaction: a cancelling batch with nothing in flight
-     * becomes cancelled; a running batch whose originals are all terminal and that has no escalated copy
-     * still racing becomes completed (finalizing and completed stamped together).
+     * Given the batch row as locked by this transaction, {@link BatchLifecycle#settle}: a cancelling batch
+     * with nothing in flight becomes cancelled; a running batch whose originals are all terminal and that
+     * has no escalated copy still racing becomes completed (finalizing and completed stamped together).
      */
     private boolean closeIfDone(DSLContext tx, BatchState b, Instant now) {
-        if (b.completed() || b.failed() || b.cancelled() || b.expired()) {
-            return false;
-        }
         UUID id = b.id();
-        if (b.cancelling()) {
-            if (tx.fetchExists(R, R.BATCH_ID.eq(id).and(RequestStates.in(R.STATE, RequestStates.IN_FLIGHT)))) {
-                return false;
-            }
-            return tx.update(B).set(B.CANCELLED_AT, now).where(B.ID.eq(id)).and(B.CANCELLED_AT.isNull()).execute() == 1;
-        }
-        if (!b.inProgress() || b.completedCount() + b.failedCount() + b.canceledCount() < b.total()) {
-            return false;
-        }
-        if (tx.fetchExists(R, R.BATCH_ID.eq(id).and(R.ESCALATED_FROM.isNotNull()).and(RequestStates.in(R.STATE, RequestStates.LIVE)))) {
-            return false;
-        }
-        return tx.update(B)
-                .set(B.FINALIZING_AT, DSL.coalesce(B.FINALIZING_AT, DSL.val(now)))
-                .set(B.COMPLETED_AT, now)
-                .where(B.ID.eq(id)).and(B.COMPLETED_AT.isNull())
-                .execute() == 1;
+        return switch (BatchLifecycle.settle(b.settleFacts(tx))) {
+            case STAY -> false;
+            case CANCELLED -> tx.update(B).set(B.CANCELLED_AT, now).where(B.ID.eq(id)).and(B.CANCELLED_AT.isNull()).execute() == 1;
+            case COMPLETED -> tx.update(B)
+                    .set(B.FINALIZING_AT, DSL.coalesce(B.FINALIZING_AT, DSL.val(now)))
+                    .set(B.COMPLETED_AT, now)
+                    .where(B.ID.eq(id)).and(B.COMPLETED_AT.isNull())
+                    .execute() == 1;
+        };
     }
 
     // ------------------------------------------------------------------ the sweep

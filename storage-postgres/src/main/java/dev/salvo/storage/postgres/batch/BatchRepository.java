@@ -8,6 +8,7 @@ import static dev.salvo.storage.postgres.jooq.Tables.REQUEST_TEMPLATES;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchStatus;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.CompletionWindow;
@@ -214,11 +215,11 @@ final class BatchRepository {
         Instant now = sql.now();
         sql.transaction("cancel batch " + id, tx -> {
             Record batch = lockLive(tx, id);
-            if (batch.get(B.COMPLETED_AT) != null || batch.get(B.FAILED_AT) != null || batch.get(B.EXPIRED_AT) != null) {
-                throw new BatchStorageException.InvalidState("batch " + id + " is already " + statusWord(batch) + "; it cannot be cancelled");
-            }
-            if (batch.get(B.CANCELLING_AT) == null) {
-                tx.update(B).set(B.CANCELLING_AT, now).where(B.ID.eq(id.value())).execute();
+            switch (BatchLifecycle.cancel(BatchRows.stamps(batch, B))) {
+                case REFUSE -> throw new BatchStorageException.InvalidState("batch " + id + " is already " + statusWord(batch)
+                        + "; it cannot be cancelled");
+                case CANCEL -> tx.update(B).set(B.CANCELLING_AT, now).where(B.ID.eq(id.value())).execute();
+                case ALREADY_CANCELLING -> { }
             }
             return finalizer.settle(tx, id.value(), CounterDelta.NONE, now);
         });
@@ -229,10 +230,8 @@ final class BatchRepository {
         Instant now = sql.now();
         sql.transaction("delete batch " + id, tx -> {
             Record batch = lockLive(tx, id);
-            boolean terminal = batch.get(B.COMPLETED_AT) != null || batch.get(B.FAILED_AT) != null
-                    || batch.get(B.EXPIRED_AT) != null || batch.get(B.CANCELLED_AT) != null;
             var update = tx.update(B).set(B.DELETED_AT, now);
-            if (!terminal && batch.get(B.CANCELLING_AT) == null) {
+            if (BatchLifecycle.deleteCancelsFirst(BatchRows.stamps(batch, B))) {
                 update = update.set(B.CANCELLING_AT, now);
             }
             update.where(B.ID.eq(id.value())).execute();

@@ -5,12 +5,17 @@ import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchLifecycle;
+import dev.salvo.core.batch.BatchStamp;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.RequestCounts;
 import dev.salvo.storage.postgres.jooq.tables.Batches;
 import dev.salvo.storage.postgres.jooq.tables.Requests;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.Field;
@@ -55,20 +60,52 @@ final class BatchRows {
         return List.copyOf(fields);
     }
 
-    /** Populated and neither cancelling, finished nor deleted: the batch may have requests claimed. */
+    /** Populated and neither cancelling, finished nor deleted: the batch may have requests claimed ({@link BatchLifecycle#RUNNING}). */
     static Condition running(Batches b) {
-        return b.IN_PROGRESS_AT.isNotNull()
-                .and(b.CANCELLING_AT.isNull())
-                .and(b.COMPLETED_AT.isNull())
-                .and(b.FAILED_AT.isNull())
-                .and(b.CANCELLED_AT.isNull())
-                .and(b.EXPIRED_AT.isNull())
-                .and(b.DELETED_AT.isNull());
+        return holds(b, BatchLifecycle.RUNNING);
     }
 
     /** No terminal stamp yet (cancelling and deleted batches included): the finalizer may still have to close it. */
     static Condition unfinished(Batches b) {
-        return b.COMPLETED_AT.isNull().and(b.FAILED_AT.isNull()).and(b.CANCELLED_AT.isNull()).and(b.EXPIRED_AT.isNull());
+        return holds(b, BatchLifecycle.UNFINISHED);
+    }
+
+    /** A rule of {@link BatchLifecycle} as a condition on the stamp columns: the domain's table, rendered. */
+    static Condition holds(Batches b, BatchLifecycle.StampRule rule) {
+        Condition condition = DSL.noCondition();
+        for (BatchStamp stamp : BatchStamp.values()) {
+            if (rule.set().contains(stamp)) {
+                condition = condition.and(column(b, stamp).isNotNull());
+            } else if (rule.unset().contains(stamp)) {
+                condition = condition.and(column(b, stamp).isNull());
+            }
+        }
+        return condition;
+    }
+
+    static Field<Instant> column(Batches b, BatchStamp stamp) {
+        return switch (stamp) {
+            case IN_PROGRESS -> b.IN_PROGRESS_AT;
+            case FINALIZING -> b.FINALIZING_AT;
+            case COMPLETED -> b.COMPLETED_AT;
+            case FAILED -> b.FAILED_AT;
+            case EXPIRED -> b.EXPIRED_AT;
+            case CANCELLING -> b.CANCELLING_AT;
+            case CANCELLED -> b.CANCELLED_AT;
+            case DELETED -> b.DELETED_AT;
+        };
+    }
+
+    /** The stamps set in a row that has the stamp columns it is asked about (missing columns count as unset). */
+    static Set<BatchStamp> stamps(Record row, Batches b) {
+        Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
+        for (BatchStamp stamp : BatchStamp.values()) {
+            Field<Instant> column = column(b, stamp);
+            if (row.field(column) != null && row.get(column) != null) {
+                stamps.add(stamp);
+            }
+        }
+        return stamps;
     }
 
     static Batch batch(Record row) {

@@ -3,6 +3,7 @@ package dev.salvo.storage.postgres.batch;
 import static dev.salvo.storage.postgres.jooq.Tables.FILES;
 import static dev.salvo.storage.postgres.jooq.Tables.REQUEST_TEMPLATES;
 
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStreamItem;
@@ -11,7 +12,6 @@ import dev.salvo.core.batch.Purpose;
 import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.core.batch.TemplateId;
 import dev.salvo.storage.postgres.jooq.tables.RequestTemplates;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,7 +34,6 @@ final class FileStreamWriter {
     static final int CHUNK_ROWS = 1_000;
     /** Flush earlier when bodies are large, so a chunk of huge prompts does not pile up in memory. */
     static final long CHUNK_CHARS = 8L * 1024 * 1024;
-    static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
 
     private static final RequestTemplates T = REQUEST_TEMPLATES;
 
@@ -89,13 +88,12 @@ final class FileStreamWriter {
     }
 
     private static void applyMetadata(DSLContext tx, FileId id, FileMetadata m, Instant now) {
-        Duration lifetime = m.expiresAfterSeconds() == null ? DEFAULT_LIFETIME : Duration.ofSeconds(m.expiresAfterSeconds());
         var update = tx.update(FILES)
                 .set(FILES.DESCRIPTION, TextColumns.storable(m.description(), "file description"))
                 .set(FILES.SIZE_BYTES, m.sizeBytes() == null ? 0L : Math.max(0L, m.sizeBytes()))
                 .set(FILES.PURPOSE, Purpose.parse(m.purpose()).map(Purpose::wire).orElse(null))
                 .set(FILES.RAW_PURPOSE, TextColumns.storable(m.purpose(), "file purpose"))
-                .set(FILES.EXPIRES_AT, now.plus(lifetime))
+                .set(FILES.EXPIRES_AT, BatchLifecycle.fileExpiresAt(now, m.expiresAfterSeconds()))
                 .set(FILES.UPLOADED_BY, TextColumns.storable(m.uploadedBy(), "uploader"))
                 .set(FILES.API_KEY_ID, TextColumns.storable(m.apiKeyId(), "api key id"));
         if (m.filename() != null) {

@@ -4,6 +4,7 @@ import static dev.salvo.storage.postgres.jooq.Tables.BATCHES;
 import static dev.salvo.storage.postgres.jooq.Tables.REQUESTS;
 
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ClaimToken;
@@ -404,12 +405,12 @@ final class RequestPersister {
         UUID id = batchId.value();
         Map<Field<?>, Object> pending = RequestStates.columns(R, RequestState.Pending.fresh());
         return sql.transaction("retry failed requests of batch " + batchId, tx -> {
-            Record batch = tx.select(B.ID, B.DELETED_AT, B.CANCELLING_AT, B.EXPIRED_AT, B.FAILED_AT).from(B)
+            Record batch = tx.select(B.ID, B.DELETED_AT, B.CANCELLING_AT, B.CANCELLED_AT, B.EXPIRED_AT, B.FAILED_AT).from(B)
                     .where(B.ID.eq(id)).fetchOne();
             if (batch == null || batch.get(B.DELETED_AT) != null) {
                 throw new BatchStorageException.NotFound(BatchStorageException.Entity.BATCH, batchId);
             }
-            if (batch.get(B.CANCELLING_AT) != null || batch.get(B.EXPIRED_AT) != null || batch.get(B.FAILED_AT) != null) {
+            if (!BatchLifecycle.RETRIES.test(BatchRows.stamps(batch, B))) {
                 throw new BatchStorageException.InvalidState("batch " + batchId + " is cancelled, expired or failed; its requests cannot be retried");
             }
             Requests failed = R.as("failed");
@@ -450,7 +451,7 @@ final class RequestPersister {
     }
 
     private static org.jooq.Condition reopenable(Batches b) {
-        return b.CANCELLING_AT.isNull().and(b.EXPIRED_AT.isNull()).and(b.FAILED_AT.isNull()).and(b.DELETED_AT.isNull());
+        return BatchRows.holds(b, BatchLifecycle.RETRIES);
     }
 
     /** A retried batch is running again: it finalizes (and notifies) anew when its requests are done. */
