@@ -3,23 +3,19 @@ package dev.salvo.http.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvo.core.batch.Batch;
-import dev.salvo.core.batch.BatchFile;
 import dev.salvo.core.batch.BatchId;
-import dev.salvo.core.batch.BatchInput;
 import dev.salvo.core.batch.BatchResultItem;
+import dev.salvo.core.batch.BatchService;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.BatchStorageException;
-import dev.salvo.core.batch.FileContentItem;
+import dev.salvo.core.batch.Caller;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.ListBatchesFilter;
-import dev.salvo.core.batch.ModelTemplateStats;
-import dev.salvo.core.batch.Purpose;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestLookup;
 import dev.salvo.core.batch.RequestOutcome;
 import dev.salvo.core.batch.ResultStatus;
 import dev.salvo.http.auth.BearerAuth;
-import dev.salvo.http.auth.Principal;
 import dev.salvo.http.batch.content.JsonlWriter;
 import dev.salvo.http.error.ApiException;
 import dev.salvo.http.support.ListPage;
@@ -48,11 +44,13 @@ public final class BatchRoutes {
     private static final int MAX_RETRY_IDS = 10_000;
 
     private final BatchStorage storage;
+    private final BatchService service;
     private final BatchApiSettings settings;
     private final ObjectMapper json;
 
     public BatchRoutes(BatchStorage storage, BatchApiSettings settings, ObjectMapper json) {
         this.storage = storage;
+        this.service = new BatchService(storage);
         this.settings = settings;
         this.json = json;
     }
@@ -69,42 +67,33 @@ public final class BatchRoutes {
     }
 
     private void create(Context ctx) throws IOException {
-        Principal principal = BearerAuth.principal(ctx);
         CreateBatchRequest request = CreateBatchRequest.parse(json.readTree(ctx.bodyInputStream()), settings);
+        ApiException fileNotFound = new ApiException(404, "invalid_request_error", "file_not_found", "input_file_id",
+                "No such file: '" + WireIds.printable(request.inputFileId()) + "'.");
         FileId fileId;
-        BatchFile file;
         try {
             fileId = WireIds.parseFile(request.inputFileId());
-            file = Tenancy.visible(principal, storage.getFileFromPrimary(fileId));
-        } catch (ApiException | BatchStorageException.NotFound e) {
-            throw new ApiException(404, "invalid_request_error", "file_not_found", "input_file_id",
-                    "No such file: '" + WireIds.printable(request.inputFileId()) + "'.");
+        } catch (ApiException e) {
+            throw fileNotFound;
         }
-        if (file.purpose() != Purpose.BATCH) {
-            throw ApiException.invalidRequest("invalid_value", "input_file_id",
+        BatchService.Submission submission = new BatchService.Submission(fileId, request.endpoint(),
+                request.completionWindow(), request.metadata());
+        switch (service.submit(caller(ctx), submission)) {
+            case BatchService.Submitted.Created created -> ctx.json(BatchObject.of(created.batch()));
+            case BatchService.Submitted.FileNotFound missing -> throw fileNotFound;
+            case BatchService.Submitted.NotABatchFile wrong -> throw ApiException.invalidRequest("invalid_value", "input_file_id",
                     "The input file must be a file uploaded with purpose 'batch'.");
+            case BatchService.Submitted.EndpointMismatch mismatch -> throw ApiException.invalidRequest("mismatched_endpoint",
+                    "endpoint", "The input file's requests use url '" + mismatch.fileUrl() + "', but the batch's endpoint is '"
+                            + mismatch.endpoint() + "'; they must be equal.");
         }
-        requireEndpointMatches(fileId, request.endpoint());
-        long requests = storage.getFileTemplateStats(fileId).stream().mapToLong(ModelTemplateStats::requestCount).sum();
-        BatchInput input = new BatchInput(fileId, request.endpoint(), request.completionWindow(), request.metadata(),
-                principal.id(), null, null, requests);
-        ctx.json(BatchObject.of(storage.createBatch(input)));
     }
 
-    /** Every line of a file shares one url (checked at upload), so the first line speaks for all. */
-    private void requireEndpointMatches(FileId fileId, String endpoint) {
-        try (Stream<FileContentItem> items = storage.streamFileContent(fileId, 0, null)) {
-            items.findFirst().ifPresent(first -> {
-                if (first instanceof FileContentItem.TemplateLine line && !line.template().path().equals(endpoint)) {
-                    throw ApiException.invalidRequest("mismatched_endpoint", "endpoint", "The input file's requests use url '"
-                            + line.template().path() + "', but the batch's endpoint is '" + endpoint + "'; they must be equal.");
-                }
-            });
-        }
+    private static Caller caller(Context ctx) {
+        return Tenancy.caller(BearerAuth.principal(ctx));
     }
 
     private void list(Context ctx) {
-        Principal principal = BearerAuth.principal(ctx);
         int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         BatchId after = null;
         String rawAfter = ctx.queryParam("after");
@@ -115,7 +104,7 @@ public final class BatchRoutes {
                 throw ApiException.invalidRequest("invalid_value", "after", "'after' must be a batch id.");
             }
         }
-        ListBatchesFilter filter = ListBatchesFilter.all().withCreatedBy(Tenancy.listOwner(principal)).page(after, limit + 1);
+        ListBatchesFilter filter = ListBatchesFilter.all().withCreatedBy(caller(ctx).listOwner()).page(after, limit + 1);
         List<Batch> found;
         try {
             found = storage.listBatches(filter);
@@ -131,16 +120,10 @@ public final class BatchRoutes {
 
     /** Cancelling a cancelling batch is a no-op; a finished one (cancelled included) is a 400, as the spec says. */
     private void cancel(Context ctx) {
-        Batch batch = ownBatch(ctx);
-        if (batch.isTerminal()) {
-            throw ApiException.invalidRequest("invalid_state", null,
-                    "Cannot cancel a batch with status '" + batch.status().wire() + "'.");
-        }
-        try {
-            ctx.json(BatchObject.of(storage.cancelBatch(batch.id())));
-        } catch (BatchStorageException.InvalidState e) {
-            throw ApiException.invalidRequest("invalid_state", null,
-                    "Cannot cancel a batch with status '" + storage.getBatch(batch.id()).status().wire() + "'.");
+        switch (service.cancel(ownBatch(ctx))) {
+            case BatchService.Cancelled.Accepted accepted -> ctx.json(BatchObject.of(accepted.batch()));
+            case BatchService.Cancelled.Refused refused -> throw ApiException.invalidRequest("invalid_state", null,
+                    "Cannot cancel a batch with status '" + refused.batch().status().wire() + "'.");
         }
     }
 
@@ -244,6 +227,7 @@ public final class BatchRoutes {
 
     private Batch ownBatch(Context ctx) {
         BatchId id = WireIds.parseBatch(ctx.pathParam("batch_id"));
-        return Tenancy.visible(BearerAuth.principal(ctx), storage.getBatch(id));
+        return service.find(caller(ctx), id).orElseThrow(() -> ApiException.notFound("batch_not_found",
+                "No such batch: '" + WireIds.batch(id) + "'."));
     }
 }

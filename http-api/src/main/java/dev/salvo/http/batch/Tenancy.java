@@ -1,7 +1,7 @@
 package dev.salvo.http.batch;
 
-import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.Caller;
 import dev.salvo.http.auth.Principal;
 import dev.salvo.http.error.ApiException;
 import dev.salvo.http.support.WireIds;
@@ -16,21 +16,19 @@ final class Tenancy {
     }
 
     static BatchFile visible(Principal principal, BatchFile file) {
-        if (!principal.admin() && !principal.id().equals(file.uploadedBy())) {
+        if (!caller(principal).sees(file.uploadedBy())) {
             throw ApiException.notFound("file_not_found", "No such file: '" + WireIds.file(file.id()) + "'.");
         }
         return file;
     }
 
-    static Batch visible(Principal principal, Batch batch) {
-        if (!principal.admin() && !principal.id().equals(batch.createdBy())) {
-            throw ApiException.notFound("batch_not_found", "No such batch: '" + WireIds.batch(batch.id()) + "'.");
-        }
-        return batch;
-    }
-
     /** The owner to filter lists by: the principal's own things, or (for an admin) everyone's. */
     static String listOwner(Principal principal) {
-        return principal.admin() ? null : principal.id();
+        return caller(principal).listOwner();
+    }
+
+    /** The domain's view of who asks ({@link Caller} holds the visibility rule). */
+    static Caller caller(Principal principal) {
+        return new Caller(principal.id(), principal.admin());
     }
 }
