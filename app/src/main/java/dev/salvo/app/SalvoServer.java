@@ -14,6 +14,7 @@ import dev.salvo.app.config.DaemonSettings;
 import dev.salvo.app.config.HostSchedulingAdvice;
 import dev.salvo.app.config.ModelSettings;
 import dev.salvo.app.config.SalvoConfig;
+import dev.salvo.app.metrics.BatchBacklogMetrics;
 import dev.salvo.app.metrics.MicrometerDaemonMetrics;
 import dev.salvo.app.spi.StorageBackendProvider;
 import dev.salvo.app.upstream.EchoUpstream;
@@ -91,6 +92,7 @@ public final class SalvoServer implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+        BatchBacklogMetrics backlog = new BatchBacklogMetrics(injector.getInstance(BatchStorage.class), metrics, clock);
         try {
             HttpApi api = null;
             if (withApi) {
@@ -104,7 +106,10 @@ public final class SalvoServer implements AutoCloseable {
                         .checkpoints(injector.getInstance(CheckpointStore.class))
                         .batches(injector.getInstance(BatchStorage.class), injector.getInstance(DaemonStorage.class),
                                 batchApiSettings(config))
-                        .metrics(metrics::scrape)
+                        .metrics(() -> {
+                            backlog.refresh();
+                            return metrics.scrape();
+                        })
                         .build()
                         .start();
                 parts.add(api);

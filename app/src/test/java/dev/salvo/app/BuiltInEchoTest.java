@@ -52,6 +52,15 @@ class BuiltInEchoTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("salvo_daemon_requests_completed_total{model=\"echo\"} 51.0")
                     .contains("salvo_daemon_requests_in_flight{model=\"echo\"}");
+            // The finished batch is announced once, by the daemon's next sweep.
+            String scrape = metrics.body();
+            while (!scrape.contains("salvo_batches_finished_total{status=\"completed\"} 1.0") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(scrape).contains("salvo_batches_finished_total{status=\"completed\"} 1.0");
             try (Stream<FileContentItem> output = storage.streamFileContent(current.outputFileId(), 0, null)) {
                 List<FileContentItem.OutputLine> lines = output.map(FileContentItem.OutputLine.class::cast).toList();
                 assertThat(lines).hasSize(51);

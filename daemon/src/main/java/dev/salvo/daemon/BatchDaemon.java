@@ -1,6 +1,8 @@
 package dev.salvo.daemon;
 
+import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
+import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.ClaimRequest;
@@ -224,6 +226,23 @@ public final class BatchDaemon implements AutoCloseable {
             wakeUp.release();
         }
         storage.finalizeBatches(FINALIZE_LIMIT);
+        announceFinishedBatches();
+    }
+
+    /**
+     * Each batch that became completed, failed or expired is handed to exactly one daemon of all that
+     * share the store ({@code pollCompletedBatches}); that daemon logs it and counts it. This is where a
+     * notification (a webhook, an e-mail) would go.
+     */
+    private void announceFinishedBatches() {
+        for (BatchNotification finished : storage.pollCompletedBatches(FINALIZE_LIMIT)) {
+            Batch batch = finished.batch();
+            String status = batch.status().wire();
+            metrics.batchFinished(status);
+            LOG.info("Batch {} {}: {} of {} requests completed, {} failed (models {}, input '{}')", batch.id(), status,
+                    batch.counts().completed(), batch.counts().total(), batch.counts().failed(), finished.models(),
+                    finished.inputFileName());
+        }
     }
 
     private void escalateAtRiskRequests() {

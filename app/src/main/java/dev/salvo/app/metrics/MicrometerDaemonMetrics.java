@@ -38,6 +38,12 @@ public final class MicrometerDaemonMetrics implements DaemonMetrics {
     }
 
     @Override
+    public void batchFinished(String status) {
+        Counter.builder("salvo.batches.finished").description("Batches that became completed, failed or expired")
+                .tag("status", status).register(registry).increment();
+    }
+
+    @Override
     public void completed(String model, Duration upstreamLatency) {
         Counter.builder("salvo.daemon.requests.completed").tag("model", model).register(registry).increment();
         Timer.builder("salvo.daemon.upstream.latency").tag("model", model).register(registry).record(upstreamLatency);

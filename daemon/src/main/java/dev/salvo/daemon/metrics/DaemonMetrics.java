@@ -40,6 +40,10 @@ public interface DaemonMetrics {
     default void purged(long rows) {
     }
 
+    /** A batch became completed, failed or expired (announced once across every daemon). */
+    default void batchFinished(String status) {
+    }
+
     default void heartbeatFailed() {
     }
 }
