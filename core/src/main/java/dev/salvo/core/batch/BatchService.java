@@ -1,5 +1,7 @@
 package dev.salvo.core.batch;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -83,6 +85,15 @@ public final class BatchService {
         } catch (BatchStorageException.NotFound e) {
             return Optional.empty();
         }
+    }
+
+    /** The batches created from a file, newest first, that the caller can see (an admin's batch from a tenant's file is the admin's). */
+    public List<Batch> fileBatches(Caller caller, FileId fileId) {
+        List<Batch> batches = new ArrayList<>();
+        for (BatchStatus status : storage.listFileBatches(fileId)) {
+            find(caller, status.batchId()).ifPresent(batches::add);
+        }
+        return batches;
     }
 
     /** The answer to {@link #cancel}. */

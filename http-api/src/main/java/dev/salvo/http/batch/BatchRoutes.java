@@ -64,6 +64,7 @@ public final class BatchRoutes {
         routes.get(BASE + "/{batch_id}/results", this::results);
         routes.post(BASE + "/{batch_id}/retry", this::retryFailed);
         routes.post(BASE + "/{batch_id}/retry-requests", this::retryRequests);
+        routes.post(BASE + "/{batch_id}/cancel-requests", this::cancelRequests);
     }
 
     private void create(Context ctx) throws IOException {
@@ -183,6 +184,33 @@ public final class BatchRoutes {
      */
     private void retryRequests(Context ctx) throws IOException {
         Batch batch = ownBatch(ctx);
+        long retried = storage.retryFailedRequests(requestIdsOf(ctx, batch)).stream()
+                .filter(RequestOutcome.Done.class::isInstance).count();
+        if (retried == 0) {
+            throw ApiException.invalidRequest("no_failed_requests", "request_ids", "None of the listed requests has failed.");
+        }
+        ctx.json(BatchObject.of(storage.getBatch(batch.id())));
+    }
+
+    /**
+     * The listed requests are cancelled (an extension): unfinished ones end as canceled at once (a racing
+     * copy of one goes with it) and are never claimed again; a call already in flight may still land, and
+     * its result is kept. The batch completes when its other requests are done. Body as for
+     * retry-requests; if none was unfinished the answer is a 400.
+     */
+    private void cancelRequests(Context ctx) throws IOException {
+        Batch batch = ownBatch(ctx);
+        long cancelled = storage.cancelRequests(requestIdsOf(ctx, batch)).stream()
+                .filter(RequestOutcome.Done.class::isInstance).count();
+        if (cancelled == 0) {
+            throw ApiException.invalidRequest("no_unfinished_requests", "request_ids",
+                    "None of the listed requests is still unfinished.");
+        }
+        ctx.json(BatchObject.of(storage.getBatch(batch.id())));
+    }
+
+    /** {@code {"request_ids": ["batch_req_…", …]}}: distinct, at most {@value #MAX_RETRY_IDS}, every one a request of {@code batch}. */
+    private List<RequestId> requestIdsOf(Context ctx, Batch batch) throws IOException {
         JsonNode body = json.readTree(ctx.bodyInputStream());
         JsonNode ids = body == null ? null : body.get("request_ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
@@ -203,11 +231,7 @@ public final class BatchRoutes {
                         + "' is not a request of this batch.");
             }
         }
-        long retried = storage.retryFailedRequests(list).stream().filter(RequestOutcome.Done.class::isInstance).count();
-        if (retried == 0) {
-            throw ApiException.invalidRequest("no_failed_requests", "request_ids", "None of the listed requests has failed.");
-        }
-        ctx.json(BatchObject.of(storage.getBatch(batch.id())));
+        return list;
     }
 
     private static long nonNegative(String raw, String param, long fallback) {

@@ -2,6 +2,7 @@ package dev.salvo.http.batch;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.BatchService;
 import dev.salvo.core.batch.BatchStorage;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileContentItem;
@@ -53,6 +54,7 @@ public final class FileRoutes {
         routes.delete(BASE + "/{file_id}", this::delete);
         routes.get(BASE + "/{file_id}/content", this::content);
         routes.get(BASE + "/{file_id}/template-stats", this::templateStats);
+        routes.get(BASE + "/{file_id}/batches", this::batches);
     }
 
     private void upload(Context ctx) throws IOException {
@@ -170,6 +172,15 @@ public final class FileRoutes {
         List<TemplateStats> stats = storage.getFileTemplateStats(file.id()).stream()
                 .map(s -> new TemplateStats(s.model(), s.requestCount(), s.totalBodyBytes())).toList();
         ctx.json(new ListPage<>("list", stats, null, null, false));
+    }
+
+    /** The batches created from this file, newest first (a Salvo extension): what became of an upload. */
+    private void batches(Context ctx) {
+        BatchFile file = ownFile(ctx);
+        List<BatchObject> batches = new BatchService(storage).fileBatches(Tenancy.caller(BearerAuth.principal(ctx)), file.id())
+                .stream().map(BatchObject::of).toList();
+        ctx.json(new ListPage<>("list", batches, batches.isEmpty() ? null : batches.getFirst().id(),
+                batches.isEmpty() ? null : batches.getLast().id(), false));
     }
 
     private BatchFile ownFile(Context ctx) {

@@ -324,6 +324,54 @@ class BatchApiTest extends BatchApiFixture {
     }
 
     @Test
+    void cancelRequestsCancelsTheListedUnfinishedRequestsOnly() {
+        String id = createBatch(alice, uploadOk(alice, lines(3))).get("id").asText();
+        List<JsonNode> results = jsonl(alice.get("/v1/batches/" + id + "/results"));
+        String first = results.get(0).get("id").asText();
+        String second = results.get(1).get("id").asText();
+
+        JsonNode after = alice.post("/v1/batches/" + id + "/cancel-requests", "{\"request_ids\":[\"" + first + "\",\"" + second
+                + "\"]}").json();
+
+        assertThat(after.get("request_counts").get("total").asLong()).isEqualTo(3);
+        assertThat(after.get("status").asText()).isEqualTo("in_progress");
+        assertThat(jsonl(alice.get("/v1/batches/" + id + "/results"))).extracting(r -> r.get("status").asText())
+                .containsExactly("canceled", "canceled", "pending");
+        assertError(alice.post("/v1/batches/" + id + "/cancel-requests", "{\"request_ids\":[\"" + first + "\"]}"), 400,
+                "no_unfinished_requests");
+        assertError(alice.post("/v1/batches/" + id + "/cancel-requests", "{\"request_ids\":[\"batch_req_nope\"]}"), 400,
+                "invalid_value");
+        assertError(alice.post("/v1/batches/" + id + "/cancel-requests", "{\"request_ids\":[]}"), 400,
+                "missing_required_parameter");
+        assertError(bob.post("/v1/batches/" + id + "/cancel-requests", "{\"request_ids\":[\"" + results.get(2).get("id").asText()
+                + "\"]}"), 404, "batch_not_found");
+        JsonNode last = alice.post("/v1/batches/" + id + "/cancel-requests", "{\"request_ids\":[\""
+                + results.get(2).get("id").asText() + "\"]}").json();
+        assertThat(last.get("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void fileBatchesListsTheCallersBatchesFromAFileNewestFirst() {
+        String fileId = uploadOk(alice, lines(2));
+        String older = createBatch(alice, fileId).get("id").asText();
+        String newer = createBatch(alice, fileId).get("id").asText();
+        String other = uploadOk(alice, lines(1));
+        createBatch(alice, other);
+
+        JsonNode list = alice.get("/v1/files/" + fileId + "/batches").json();
+
+        assertThat(list.get("object").asText()).isEqualTo("list");
+        List<String> ids = new java.util.ArrayList<>();
+        list.get("data").forEach(b -> ids.add(b.get("id").asText()));
+        assertThat(ids).containsExactlyInAnyOrder(newer, older).hasSize(2);
+        assertThat(list.get("data").get(0).get("input_file_id").asText()).isEqualTo(fileId);
+        assertThat(list.get("has_more").asBoolean()).isFalse();
+        assertThat(alice.get("/v1/files/" + other + "/batches").json().get("data")).hasSize(1);
+        assertError(bob.get("/v1/files/" + fileId + "/batches"), 404, "file_not_found");
+        assertThat(admin.get("/v1/files/" + fileId + "/batches").json().get("data")).hasSize(2);
+    }
+
+    @Test
     void daemonsAreForAdminsOnly() {
         assertError(alice.get("/v1/daemons"), 403, "permission_denied");
         JsonNode list = admin.get("/v1/daemons").json();
