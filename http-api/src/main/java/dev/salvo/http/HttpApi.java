@@ -1,7 +1,7 @@
 package dev.salvo.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.BatchCatalog;
 import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.checkpoint.CheckpointManager;
 import dev.salvo.core.checkpoint.CheckpointStore;
@@ -63,7 +63,7 @@ public final class HttpApi implements AutoCloseable {
         private final Authenticator authenticator;
         private Clock clock = Clock.systemUTC();
         private CheckpointStore checkpoints;
-        private BatchStorage batches;
+        private BatchCatalog batches;
         private DaemonStorage daemons;
         private BatchApiSettings batchSettings;
         private Supplier<String> metrics = () -> "";
@@ -84,7 +84,7 @@ public final class HttpApi implements AutoCloseable {
         }
 
         /** The Files and Batches API (and, for admins, the daemon list). */
-        public Builder batches(BatchStorage storage, DaemonStorage daemonStorage, BatchApiSettings limits) {
+        public Builder batches(BatchCatalog storage, DaemonStorage daemonStorage, BatchApiSettings limits) {
             this.batches = Objects.requireNonNull(storage, "storage");
             this.daemons = Objects.requireNonNull(daemonStorage, "daemonStorage");
             this.batchSettings = Objects.requireNonNull(limits, "limits");

@@ -7,15 +7,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The batch use cases the API offers, over {@link BatchStorage}: who may see what, which input files a
+ * The batch use cases the API offers, over {@link BatchCatalog}: who may see what, which input files a
  * batch may be created from, and what cancel and retry answer. Routes map JSON to these calls and the
  * sealed outcomes back to HTTP; they decide nothing themselves.
  */
 public final class BatchService {
 
-    private final BatchStorage storage;
+    private final BatchCatalog storage;
 
-    public BatchService(BatchStorage storage) {
+    public BatchService(BatchCatalog storage) {
         this.storage = storage;
     }
 

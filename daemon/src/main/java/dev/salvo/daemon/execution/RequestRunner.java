@@ -1,7 +1,7 @@
 package dev.salvo.daemon.execution;
 
 import dev.salvo.core.batch.BatchRequest;
-import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.RequestQueue;
 import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.PersistResult;
@@ -35,7 +35,7 @@ public final class RequestRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestRunner.class);
 
-    private final BatchStorage storage;
+    private final RequestQueue storage;
     private final UpstreamClient upstream;
     private final DaemonConfig config;
     private final Clock clock;
@@ -46,7 +46,7 @@ public final class RequestRunner {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public RequestRunner(BatchStorage storage, UpstreamClient upstream, DaemonConfig config, Clock clock, InFlight inFlight,
+    public RequestRunner(RequestQueue storage, UpstreamClient upstream, DaemonConfig config, Clock clock, InFlight inFlight,
                          BooleanSupplier stopping, DaemonMetrics metrics) {
         this.metrics = metrics;
         this.storage = storage;

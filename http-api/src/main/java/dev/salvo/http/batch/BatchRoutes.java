@@ -6,7 +6,7 @@ import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchResultItem;
 import dev.salvo.core.batch.BatchService;
-import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.BatchCatalog;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.Caller;
 import dev.salvo.core.batch.FileId;
@@ -33,7 +33,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * OpenAI's Batches API over {@link BatchStorage}, and Salvo's extensions (delete, merged results,
+ * OpenAI's Batches API over {@link BatchCatalog}, and Salvo's extensions (delete, merged results,
  * retries), which live under the same paths but are named nowhere in OpenAI's API.
  */
 public final class BatchRoutes {
@@ -43,12 +43,12 @@ public final class BatchRoutes {
     private static final int MAX_LIMIT = 100;
     private static final int MAX_RETRY_IDS = 10_000;
 
-    private final BatchStorage storage;
+    private final BatchCatalog storage;
     private final BatchService service;
     private final BatchApiSettings settings;
     private final ObjectMapper json;
 
-    public BatchRoutes(BatchStorage storage, BatchApiSettings settings, ObjectMapper json) {
+    public BatchRoutes(BatchCatalog storage, BatchApiSettings settings, ObjectMapper json) {
         this.storage = storage;
         this.service = new BatchService(storage);
         this.settings = settings;

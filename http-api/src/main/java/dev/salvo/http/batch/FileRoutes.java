@@ -3,7 +3,7 @@ package dev.salvo.http.batch;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
 import dev.salvo.core.batch.BatchService;
-import dev.salvo.core.batch.BatchStorage;
+import dev.salvo.core.batch.BatchCatalog;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileFilter;
@@ -30,7 +30,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** OpenAI's Files API over {@link BatchStorage}, plus the {@code template-stats} extension. */
+/** OpenAI's Files API over {@link BatchCatalog}, plus the {@code template-stats} and {@code batches} extensions. */
 public final class FileRoutes {
 
     static final String BASE = "/v1/files";
@@ -39,10 +39,10 @@ public final class FileRoutes {
     /** Beyond the file itself, what a multipart body may carry (framing, small fields). */
     private static final long FRAMING_ALLOWANCE = 1024 * 1024;
 
-    private final BatchStorage storage;
+    private final BatchCatalog storage;
     private final BatchApiSettings settings;
 
-    public FileRoutes(BatchStorage storage, BatchApiSettings settings) {
+    public FileRoutes(BatchCatalog storage, BatchApiSettings settings) {
         this.storage = storage;
         this.settings = settings;
     }
