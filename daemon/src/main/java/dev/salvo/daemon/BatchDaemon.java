@@ -201,7 +201,7 @@ public final class BatchDaemon implements AutoCloseable {
         if (stored.state() instanceof DaemonState.Dead) {
             // Others declared us dead and may have reclaimed our requests: drop them and start over.
             LOG.warn("Daemon {} was marked dead by another process; aborting its calls and re-registering", id());
-            inFlight.all().forEach(e -> e.abort(AbortReason.SHUTDOWN));
+            inFlight.all().forEach(e -> e.abort(AbortReason.CLAIM_LOST));
         }
         registration = registration.heartbeat(stats(), clock.instant());
         daemons.persistDaemon(new DaemonRecord(identity, registration));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.ClaimRequest;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileId;
@@ -12,6 +14,7 @@ import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.core.batch.RetryPolicy;
 import dev.salvo.core.daemon.DaemonData;
 import dev.salvo.core.daemon.DaemonId;
+import dev.salvo.core.daemon.DaemonRecord;
 import dev.salvo.core.daemon.DaemonState;
 import dev.salvo.daemon.config.DaemonConfig;
 import dev.salvo.daemon.config.ModelRoute;
@@ -253,6 +256,42 @@ abstract class DaemonEndToEndContract {
         Thread.sleep(300);
         assertThat(upstream.calls()).hasSize(10);
         assertThat(content(cancelled.outputFileId())).isEmpty();
+    }
+
+    @Test
+    void aDaemonDeclaredDeadWritesNothingOverTheRequestsAnotherDaemonNowHolds() throws Exception {
+        upstream.script(call -> TestUpstream.echo(call, Duration.ofMillis(800)));
+        Batch batch = submit(5, "24h");
+        BatchDaemon zombie = daemon(config(5));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (upstream.active() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(upstream.active()).isEqualTo(5);
+        // Another process decides the zombie is dead, returns its requests and claims them for an heir.
+        DaemonRecord record = daemonStorage.getDaemon(zombie.id());
+        daemonStorage.persistDaemon(new DaemonRecord(record.data(),
+                ((DaemonState.Running) record.state()).shutdown(clock.instant())));
+        assertThat(storage.reclaimStaleRequests(Duration.ofSeconds(30), 100)).isEqualTo(5);
+        DaemonId heir = DaemonId.generate();
+        daemonStorage.persistDaemon(new DaemonRecord(new DaemonData(heir, "heir", 1, "test", "{}"),
+                new DaemonState.Initializing(clock.instant()).start(clock.instant())));
+        List<BatchRequest> held = storage.claimRequests(ClaimRequest.of(5, heir, Map.of("model-a", 5)));
+        assertThat(held).hasSize(5);
+
+        while (zombie.inFlightCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertThat(zombie.inFlightCount()).isZero();
+        for (BatchRequest mine : held) {
+            assertThat(storage.foundRequests(List.of(mine.id())).getFirst().state()).as("still the heir's claim")
+                    .isEqualTo(mine.state());
+        }
+        Batch after = storage.getBatch(batch.id());
+        assertThat(after.counts().inProgress()).isEqualTo(5);
+        assertThat(after.counts().completed()).isZero();
+        assertThat(content(after.outputFileId())).isEmpty();
     }
 
     @Test

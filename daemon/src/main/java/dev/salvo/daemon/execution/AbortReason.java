@@ -7,5 +7,10 @@ public enum AbortReason {
     /** The racing twin produced the result: the store already marked this request superseded. */
     SUPERSEDED,
     /** The daemon is stopping: the request goes back to pending for another daemon. */
-    SHUTDOWN
+    SHUTDOWN,
+    /**
+     * Other processes declared this daemon dead and may have reclaimed its requests: the claim is no
+     * longer this daemon's to give back, so nothing is written (a write would be fenced anyway).
+     */
+    CLAIM_LOST
 }

@@ -94,7 +94,9 @@ public final class RequestRunner {
         RequestState.Claimed claim = (RequestState.Claimed) claimed.state();
         Optional<ClaimToken> holder = Optional.of(ClaimToken.held(claim));
         if (stopping.getAsBoolean() || execution.abortReason() != null) {
-            storage.persist(claimed.withState(claim.release()), holder);
+            if (execution.abortReason() != AbortReason.CLAIM_LOST) {
+                storage.persist(claimed.withState(claim.release()), holder);
+            }
             return;
         }
         RequestState.Processing processing = claim.start(clock.instant());
@@ -196,7 +198,8 @@ public final class RequestRunner {
             // Fenced: if the claim was lost meanwhile, the release changes nothing.
             storage.persist(running.withState(processing.release()), holder(processing));
         }
-        // SUPERSEDED: the store already recorded the twin's result; nothing to write.
+        // SUPERSEDED: the store already recorded the twin's result; CLAIM_LOST: the request is no longer
+        // this daemon's. Nothing to write for either.
     }
 
     private static Optional<ClaimToken> holder(RequestState.Processing processing) {
