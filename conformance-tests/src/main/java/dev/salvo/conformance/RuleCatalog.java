@@ -5,53 +5,70 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 
 /**
- * A port's machine-readable rule list ({@code rules.tsv} beside its contract: {@code ID<TAB>statement},
- * {@code #} comments) and the check that ties it to the contract class: every listed rule has at least
- * one test whose display name starts with its id, and every test names a listed rule.
+ * A port's machine-readable rule list: the {@code rules.tsv} in the package of its contract, one rule per
+ * line, {@code ID<TAB>needs<TAB>statement}, where {@code needs} is {@code -} or the {@link Capability} names
+ * the rule needs, joined by {@code ,}. Blank lines and lines starting with {@code #} (section headings) are
+ * ignored. This file is the only place a rule's statement is written: test display names are rendered from
+ * it ({@link RuleDisplayNames}) and {@link RuleCoverage} ties it to the contract's tests.
  */
 public final class RuleCatalog {
 
-    private static final Pattern RULE_ID = Pattern.compile("^([A-Z]{2,4}-\\d+\\.\\d+)\\s");
+    /** One line of the list. */
+    public record Entry(String id, Set<Capability> needs, String statement) {
+        public Entry {
+            needs = Collections.unmodifiableSet(needs.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(needs));
+        }
+    }
+
+    static final Pattern RULE_ID = Pattern.compile("([A-Z]{2,4})-(\\d+)\\.(\\d+)");
+    private static final String NO_CAPABILITY = "-";
+    private static final ConcurrentMap<String, RuleCatalog> LOADED = new ConcurrentHashMap<>();
 
     private final String resource;
-    private final Map<String, String> rules;
+    private final Map<String, Entry> rules;
 
-    private RuleCatalog(String resource, Map<String, String> rules) {
+    private RuleCatalog(String resource, Map<String, Entry> rules) {
         this.resource = resource;
         this.rules = Collections.unmodifiableMap(rules);
     }
 
-    /** Loads {@code rules.tsv} from the package of the given contract class. */
-    public static RuleCatalog forContract(Class<?> contract) {
-        String resource = contract.getPackageName().replace('.', '/') + "/rules.tsv";
-        try (InputStream in = contract.getClassLoader().getResourceAsStream(resource)) {
+    /** The {@code rules.tsv} of the package of {@code type} (a contract, a section interface, a fixture). */
+    public static RuleCatalog forPackageOf(Class<?> type) {
+        String resource = type.getPackageName().replace('.', '/') + "/rules.tsv";
+        ClassLoader loader = type.getClassLoader();
+        return LOADED.computeIfAbsent(System.identityHashCode(loader) + ":" + resource, key -> load(loader, resource));
+    }
+
+    private static RuleCatalog load(ClassLoader loader, String resource) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing rule list " + resource);
             }
-            Map<String, String> rules = new LinkedHashMap<>();
+            Map<String, Entry> rules = new LinkedHashMap<>();
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null; ) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
-                String[] parts = line.split("\t", 2);
-                if (parts.length != 2 || rules.put(parts[0].strip(), parts[1].strip()) != null) {
-                    throw new IllegalStateException("bad or repeated rule line in " + resource + ": " + line);
+                Entry entry = parse(resource, line);
+                if (rules.put(entry.id(), entry) != null) {
+                    throw new IllegalStateException("repeated rule id in " + resource + ": " + line);
                 }
             }
             return new RuleCatalog(resource, rules);
@@ -60,36 +77,67 @@ public final class RuleCatalog {
         }
     }
 
-    public Map<String, String> rules() {
+    private static Entry parse(String resource, String line) {
+        String[] parts = line.split("\t", -1);
+        if (parts.length != 3 || !RULE_ID.matcher(parts[0].strip()).matches() || parts[2].isBlank()) {
+            throw new IllegalStateException("bad rule line in " + resource + " (want ID<TAB>needs<TAB>statement): " + line);
+        }
+        Set<Capability> needs = EnumSet.noneOf(Capability.class);
+        String column = parts[1].strip();
+        if (!column.equals(NO_CAPABILITY)) {
+            for (String name : column.split(",")) {
+                try {
+                    needs.add(Capability.valueOf(name.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("unknown capability '" + name.strip() + "' in " + resource + ": " + line, e);
+                }
+            }
+        }
+        return new Entry(parts[0].strip(), needs, parts[2].strip());
+    }
+
+    /** Every rule, in file order, by id. */
+    public Map<String, Entry> rules() {
         return rules;
     }
 
+    public Optional<Entry> rule(String id) {
+        return Optional.ofNullable(rules.get(id));
+    }
+
+    /** The class path resource this list was read from. */
     public String resource() {
         return resource;
     }
 
-    /** Rule ids named by the display names of the {@code @Test} methods of the contract and its nested classes. */
-    public static Set<String> testedRuleIds(Class<?> contract) {
-        Set<String> ids = new TreeSet<>();
-        Deque<Class<?>> classes = new ArrayDeque<>();
-        classes.add(contract);
-        while (!classes.isEmpty()) {
-            Class<?> type = classes.removeFirst();
-            for (Method method : type.getDeclaredMethods()) {
-                DisplayName name = method.getAnnotation(DisplayName.class);
-                if (method.isAnnotationPresent(Test.class)) {
-                    if (name == null) {
-                        throw new IllegalStateException(type.getName() + "#" + method.getName() + " has no rule id");
-                    }
-                    Matcher m = RULE_ID.matcher(name.value());
-                    if (!m.find()) {
-                        throw new IllegalStateException("display name without a rule id: " + name.value());
-                    }
-                    ids.add(m.group(1));
+    /**
+     * Where the list is out of order: each id prefix ({@code BS}, {@code DS}, …) must be one contiguous group,
+     * and within it ids must ascend by section and then by number ({@code BS-1.9} before {@code BS-1.10}).
+     */
+    public List<String> orderProblems() {
+        List<String> problems = new ArrayList<>();
+        Set<String> finishedPrefixes = new HashSet<>();
+        String prefix = null;
+        int[] last = null;
+        for (String id : rules.keySet()) {
+            Matcher m = RULE_ID.matcher(id);
+            m.matches();
+            int[] position = {Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+            if (!m.group(1).equals(prefix)) {
+                if (prefix != null) {
+                    finishedPrefixes.add(prefix);
                 }
+                if (finishedPrefixes.contains(m.group(1))) {
+                    problems.add(resource + ": " + id + " is separated from the other " + m.group(1) + "- rules");
+                }
+                prefix = m.group(1);
+                last = null;
             }
-            classes.addAll(java.util.List.of(type.getDeclaredClasses()));
+            if (last != null && (position[0] < last[0] || (position[0] == last[0] && position[1] <= last[1]))) {
+                problems.add(resource + ": " + id + " comes after " + prefix + "-" + last[0] + "." + last[1]);
+            }
+            last = position;
         }
-        return ids;
+        return problems;
     }
 }

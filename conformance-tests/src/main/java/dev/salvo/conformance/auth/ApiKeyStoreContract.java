@@ -2,11 +2,13 @@ package dev.salvo.conformance.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.salvo.conformance.Capability;
 import dev.salvo.conformance.Concurrently;
 import dev.salvo.conformance.MutableClock;
+import dev.salvo.conformance.Requires;
+import dev.salvo.conformance.Rule;
+import dev.salvo.conformance.StoreContract;
 import dev.salvo.core.auth.ApiKey;
 import dev.salvo.core.auth.ApiKeyDigest;
 import dev.salvo.core.auth.ApiKeyId;
@@ -24,85 +26,28 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link ApiKeyStore} adapter must pass. Subclass it, return a fresh, empty store over
+ * The contract every {@link ApiKeyStore} adapter must pass. Subclass it once: return a fresh, empty store over
  * the given clock from {@link #newStore(MutableClock)}, declare {@link #capabilities()}, and implement
- * {@link #reopen} for {@link Capability#DURABLE} and {@link #openAnother} for {@link Capability#MULTI_PROCESS}.
- * Adapters that take {@code createdAt} and {@code revokedAt} from that clock declare
- * {@link Capability#CONTROLLABLE_CLOCK}. Rule ids and statements are listed in
- * {@code dev/salvo/conformance/auth/rules.tsv}; each display name starts with its rule id.
+ * {@link #reopen} for {@link Capability#DURABLE} and {@link #openAnother} for {@link Capability#MULTI_PROCESS}
+ * (what {@code salvo keys} opens beside a running server). Adapters that take {@code createdAt} and
+ * {@code revokedAt} from that clock declare {@link Capability#CONTROLLABLE_CLOCK}. Each test names its rule
+ * with {@link Rule}; the statements are in {@code dev/salvo/conformance/auth/rules.tsv}.
  */
-public abstract class ApiKeyStoreContract {
+public abstract class ApiKeyStoreContract extends StoreContract<ApiKeyStore> {
 
     /** Microsecond digits on purpose: stores keep milliseconds. */
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00.123456Z");
     private static final Instant T0_MILLIS = Instant.parse("2026-03-01T12:00:00.123Z");
 
-    /** The store under test; tests that reopen it replace this field so it is closed afterwards. */
-    protected ApiKeyStore store;
-    /** The clock the store was created with. */
-    protected MutableClock clock;
-
-    private final List<ApiKeyStore> others = new ArrayList<>();
     private final AtomicInteger secrets = new AtomicInteger();
 
-    /** A fresh, empty store whose clock is {@code clock}. Called once before every test. */
-    protected abstract ApiKeyStore newStore(MutableClock clock);
-
-    /** What this adapter promises beyond the always-required rules. */
-    protected Set<Capability> capabilities() {
-        return Set.of();
-    }
-
-    /**
-     * Closes {@code current} and opens a new instance over the same data and the same clock. Only called
-     * when {@link #capabilities()} contains {@link Capability#DURABLE}.
-     */
-    protected ApiKeyStore reopen(ApiKeyStore current) {
-        throw new IllegalStateException("reopen() must be implemented by adapters that declare DURABLE");
-    }
-
-    /**
-     * A second instance over the same data as {@code current}, which stays open: what another process
-     * (say {@code salvo keys create} beside a running server) would open. Only called when
-     * {@link #capabilities()} contains {@link Capability#MULTI_PROCESS}; the contract closes it after the test.
-     */
-    protected ApiKeyStore openAnother(ApiKeyStore current) {
-        throw new IllegalStateException("openAnother() must be implemented by adapters that declare MULTI_PROCESS");
-    }
-
-    /** Releases a store after a test; closes it if it is {@link AutoCloseable}. */
-    protected void close(ApiKeyStore current) throws Exception {
-        if (current instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
-
-    @BeforeEach
-    void createStore() {
-        clock = new MutableClock(T0);
-        store = newStore(clock);
-    }
-
-    @AfterEach
-    void closeStores() throws Exception {
-        for (ApiKeyStore other : others) {
-            close(other);
-        }
-        others.clear();
-        if (store != null) {
-            close(store);
-        }
-    }
-
-    protected final void requires(Capability capability) {
-        assumeTrue(capabilities().contains(capability),
-                () -> "adapter does not declare " + capability + "; rule skipped");
+    /** The clock starts at {@code T0}, microseconds included: stores keep milliseconds (AK-1.5, AK-3.2). */
+    @Override
+    protected final MutableClock newClock() {
+        return new MutableClock(T0);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -117,20 +62,13 @@ public abstract class ApiKeyStoreContract {
     }
 
     private ApiKey create(String secret, String principal, boolean admin) {
-        return store.create(request(secret, principal, admin));
-    }
-
-    private ApiKeyStore another() {
-        requires(Capability.MULTI_PROCESS);
-        ApiKeyStore other = openAnother(store);
-        others.add(other);
-        return other;
+        return store().create(request(secret, principal, admin));
     }
 
     private void assertNothingStored(String... secrets) {
-        assertThat(store.list()).isEmpty();
+        assertThat(store().list()).isEmpty();
         for (String secret : secrets) {
-            assertThat(store.findByDigest(ApiKeyDigest.of(secret))).isEmpty();
+            assertThat(store().findByDigest(ApiKeyDigest.of(secret))).isEmpty();
         }
     }
 
@@ -140,9 +78,9 @@ public abstract class ApiKeyStoreContract {
     // ---------------------------------------------------------------- 1. create and find
 
     @Test
-    @DisplayName("AK-1.1 create returns the key as stored and get returns the same")
+    @Rule("AK-1.1")
     void createReturnsTheStoredKey() {
-        ApiKey key = store.create(new NewApiKey(ApiKeyDigest.of("sk-one"), "alice", true, "-one"));
+        ApiKey key = store().create(new NewApiKey(ApiKeyDigest.of("sk-one"), "alice", true, "-one"));
 
         assertThat(key.id()).isNotNull();
         assertThat(key.principal()).isEqualTo("alice");
@@ -150,40 +88,40 @@ public abstract class ApiKeyStoreContract {
         assertThat(key.hint()).isEqualTo("-one");
         assertThat(key.revoked()).isFalse();
         assertThat(key.revokedAt()).isNull();
-        assertThat(store.get(key.id())).contains(key);
-        assertThat(store.list()).containsExactly(key);
+        assertThat(store().get(key.id())).contains(key);
+        assertThat(store().list()).containsExactly(key);
     }
 
     @Test
-    @DisplayName("AK-1.2 findByDigest of a created key returns it, admin or not")
+    @Rule("AK-1.2")
     void digestRoundTrip() {
         String adminSecret = secret();
         String userSecret = secret();
         ApiKey admin = create(adminSecret, "ops", true);
         ApiKey user = create(userSecret, "tenant-1", false);
 
-        assertThat(store.findByDigest(ApiKeyDigest.of(adminSecret))).contains(admin);
-        assertThat(store.findByDigest(ApiKeyDigest.of(userSecret))).contains(user);
-        assertThat(store.findByDigest(ApiKeyDigest.fromHex(ApiKeyDigest.of(userSecret).hex().toUpperCase())))
+        assertThat(store().findByDigest(ApiKeyDigest.of(adminSecret))).contains(admin);
+        assertThat(store().findByDigest(ApiKeyDigest.of(userSecret))).contains(user);
+        assertThat(store().findByDigest(ApiKeyDigest.fromHex(ApiKeyDigest.of(userSecret).hex().toUpperCase())))
                 .contains(user);
     }
 
     @Test
-    @DisplayName("AK-1.3 unknown digests and ids are empty, on an empty store and beside other keys")
+    @Rule("AK-1.3")
     void unknownIsEmpty() {
-        assertThat(store.findByDigest(ApiKeyDigest.of("sk-nobody"))).isEmpty();
-        assertThat(store.get(ApiKeyId.generate(clock))).isEmpty();
+        assertThat(store().findByDigest(ApiKeyDigest.of("sk-nobody"))).isEmpty();
+        assertThat(store().get(ApiKeyId.generate(clock()))).isEmpty();
 
         String secret = secret();
         ApiKey key = create(secret, "alice", false);
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret + "x"))).isEmpty();
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret.substring(0, secret.length() - 1)))).isEmpty();
-        assertThat(store.get(ApiKeyId.generate(clock))).isEmpty();
-        assertThat(store.get(key.id())).contains(key);
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret + "x"))).isEmpty();
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret.substring(0, secret.length() - 1)))).isEmpty();
+        assertThat(store().get(ApiKeyId.generate(clock()))).isEmpty();
+        assertThat(store().get(key.id())).contains(key);
     }
 
     @Test
-    @DisplayName("AK-1.4 ids are distinct version-7 UUIDs whose time part is createdAt")
+    @Rule("AK-1.4")
     void idsAreTimeOrderedUuids() {
         Set<ApiKeyId> ids = new HashSet<>();
         for (int i = 0; i < 20; i++) {
@@ -191,26 +129,26 @@ public abstract class ApiKeyStoreContract {
             assertThat(key.id().value().version()).isEqualTo(7);
             assertThat(key.id().value().getMostSignificantBits() >>> 16).isEqualTo(key.createdAt().toEpochMilli());
             assertThat(ids.add(key.id())).isTrue();
-            clock.advance(Duration.ofMillis(i % 3));
+            clock().advance(Duration.ofMillis(i % 3));
         }
     }
 
     @Test
-    @DisplayName("AK-1.5 createdAt is the store clock's instant at millisecond precision")
+    @Rule("AK-1.5")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
     void createdAtFollowsTheClock() {
-        requires(Capability.CONTROLLABLE_CLOCK);
         ApiKey first = create(secret(), "alice", false);
-        clock.advance(Duration.ofHours(5).plusNanos(1_500_000));
+        clock().advance(Duration.ofHours(5).plusNanos(1_500_000));
         ApiKey second = create(secret(), "alice", false);
 
         assertThat(first.createdAt()).isEqualTo(T0_MILLIS);
         assertThat(second.createdAt()).isEqualTo(Instant.parse("2026-03-01T17:00:00.124Z"));   // .123456 + 1.5 ms, truncated
-        assertThat(store.get(first.id()).orElseThrow().createdAt()).isEqualTo(T0_MILLIS);
-        assertThat(store.list()).extracting(ApiKey::createdAt).containsExactly(first.createdAt(), second.createdAt());
+        assertThat(store().get(first.id()).orElseThrow().createdAt()).isEqualTo(T0_MILLIS);
+        assertThat(store().list()).extracting(ApiKey::createdAt).containsExactly(first.createdAt(), second.createdAt());
     }
 
     @Test
-    @DisplayName("AK-1.6 one principal may hold several keys, each found by its own digest with its own admin flag")
+    @Rule("AK-1.6")
     void severalKeysPerPrincipal() {
         String a = secret();
         String b = secret();
@@ -218,15 +156,15 @@ public abstract class ApiKeyStoreContract {
         ApiKey admin = create(b, "alice", true);
 
         assertThat(plain.id()).isNotEqualTo(admin.id());
-        assertThat(store.findByDigest(ApiKeyDigest.of(a)).orElseThrow().admin()).isFalse();
-        assertThat(store.findByDigest(ApiKeyDigest.of(b)).orElseThrow().admin()).isTrue();
-        assertThat(store.list()).extracting(ApiKey::principal).containsExactly("alice", "alice");
+        assertThat(store().findByDigest(ApiKeyDigest.of(a)).orElseThrow().admin()).isFalse();
+        assertThat(store().findByDigest(ApiKeyDigest.of(b)).orElseThrow().admin()).isTrue();
+        assertThat(store().list()).extracting(ApiKey::principal).containsExactly("alice", "alice");
     }
 
     // ---------------------------------------------------------------- 2. validation
 
     @Test
-    @DisplayName("AK-2.1 bad principal names are Validation and store nothing")
+    @Rule("AK-2.1")
     void badPrincipalsAreRejected() {
         List<String> bad = new ArrayList<>(List.of("", "Alice", "ALICE", "a".repeat(64), "../keys", "..", ".", "a/b",
                 "a\\b", "/etc/passwd", "a\u0000b", "alice\n", " alice", "a:b", "a.b", "a b", "ålice", "a%2fb",
@@ -234,7 +172,7 @@ public abstract class ApiKeyStoreContract {
         bad.add(null);
         String secret = secret();
         for (String principal : bad) {
-            assertThatThrownBy(() -> store.create(new NewApiKey(ApiKeyDigest.of(secret), principal, true, "abcd")))
+            assertThatThrownBy(() -> store().create(new NewApiKey(ApiKeyDigest.of(secret), principal, true, "abcd")))
                     .as("principal %s", principal)
                     .isInstanceOf(ApiKeyStoreException.Validation.class);
         }
@@ -244,15 +182,15 @@ public abstract class ApiKeyStoreContract {
     }
 
     @Test
-    @DisplayName("AK-2.2 a missing digest or a bad hint is Validation and stores nothing")
+    @Rule("AK-2.2")
     void badDigestOrHintIsRejected() {
         String secret = secret();
         ApiKeyDigest digest = ApiKeyDigest.of(secret);
-        assertThatThrownBy(() -> store.create(null)).isInstanceOf(ApiKeyStoreException.Validation.class);
-        assertThatThrownBy(() -> store.create(new NewApiKey(null, "alice", false, "abcd")))
+        assertThatThrownBy(() -> store().create(null)).isInstanceOf(ApiKeyStoreException.Validation.class);
+        assertThatThrownBy(() -> store().create(new NewApiKey(null, "alice", false, "abcd")))
                 .isInstanceOf(ApiKeyStoreException.Validation.class);
         for (String hint : new String[] {null, "", "123456789", "ab/c", "a.b", "../", "ab\u0000", "sk salvo"}) {
-            assertThatThrownBy(() -> store.create(new NewApiKey(digest, "alice", false, hint)))
+            assertThatThrownBy(() -> store().create(new NewApiKey(digest, "alice", false, hint)))
                     .as("hint %s", hint)
                     .isInstanceOf(ApiKeyStoreException.Validation.class);
         }
@@ -260,43 +198,43 @@ public abstract class ApiKeyStoreContract {
     }
 
     @Test
-    @DisplayName("AK-2.3 principal names of 1 and 63 characters over the whole alphabet are accepted")
+    @Rule("AK-2.3")
     void edgePrincipalsAreAccepted() {
         String longest = ("abcdefghijklmnopqrstuvwxyz0123456789_-" + "z".repeat(30)).substring(0, 63);
         ApiKey shortest = create(secret(), "x", false);
         ApiKey longKey = create(secret(), longest, true);
-        ApiKey hinted = store.create(new NewApiKey(ApiKeyDigest.of(secret()), "-_9", false, "Az09_-xY"));
+        ApiKey hinted = store().create(new NewApiKey(ApiKeyDigest.of(secret()), "-_9", false, "Az09_-xY"));
 
-        assertThat(store.get(shortest.id()).orElseThrow().principal()).isEqualTo("x");
-        assertThat(store.get(longKey.id()).orElseThrow().principal()).isEqualTo(longest);
-        assertThat(store.get(hinted.id()).orElseThrow().hint()).isEqualTo("Az09_-xY");
-        assertThat(store.list()).hasSize(3);
+        assertThat(store().get(shortest.id()).orElseThrow().principal()).isEqualTo("x");
+        assertThat(store().get(longKey.id()).orElseThrow().principal()).isEqualTo(longest);
+        assertThat(store().get(hinted.id()).orElseThrow().hint()).isEqualTo("Az09_-xY");
+        assertThat(store().list()).hasSize(3);
     }
 
     @Test
-    @DisplayName("AK-2.4 a stored digest, active or revoked, is Conflict and the stored key is untouched")
+    @Rule("AK-2.4")
     void duplicateDigestIsConflict() {
         String secret = secret();
         ApiKey original = create(secret, "alice", false);
 
         assertThatThrownBy(() -> create(secret, "mallory", true)).isInstanceOf(ApiKeyStoreException.Conflict.class);
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret))).contains(original);
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret))).contains(original);
 
-        ApiKey revoked = store.revoke(original.id());
+        ApiKey revoked = store().revoke(original.id());
         assertThatThrownBy(() -> create(secret, "mallory", true)).isInstanceOf(ApiKeyStoreException.Conflict.class);
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret))).isEmpty();
-        assertThat(store.list()).containsExactly(revoked);
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret))).isEmpty();
+        assertThat(store().list()).containsExactly(revoked);
     }
 
     // ---------------------------------------------------------------- 3. revoke
 
     @Test
-    @DisplayName("AK-3.1 a revoked key is not found by digest but is still returned by get and list")
+    @Rule("AK-3.1")
     void revokedKeysDoNotAuthenticate() {
         String secret = secret();
         ApiKey key = create(secret, "alice", true);
 
-        ApiKey revoked = store.revoke(key.id());
+        ApiKey revoked = store().revoke(key.id());
 
         assertThat(revoked.revoked()).isTrue();
         assertThat(revoked.id()).isEqualTo(key.id());
@@ -304,100 +242,100 @@ public abstract class ApiKeyStoreContract {
         assertThat(revoked.admin()).isTrue();
         assertThat(revoked.hint()).isEqualTo(key.hint());
         assertThat(revoked.createdAt()).isEqualTo(key.createdAt());
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret))).isEmpty();
-        assertThat(store.get(key.id())).contains(revoked);
-        assertThat(store.list()).containsExactly(revoked);
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret))).isEmpty();
+        assertThat(store().get(key.id())).contains(revoked);
+        assertThat(store().list()).containsExactly(revoked);
     }
 
     @Test
-    @DisplayName("AK-3.2 revokedAt is the store clock's instant at millisecond precision")
+    @Rule("AK-3.2")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
     void revokedAtFollowsTheClock() {
-        requires(Capability.CONTROLLABLE_CLOCK);
         ApiKey key = create(secret(), "alice", false);
-        clock.advance(Duration.ofMinutes(3).plusNanos(2_700_000));
+        clock().advance(Duration.ofMinutes(3).plusNanos(2_700_000));
 
-        ApiKey revoked = store.revoke(key.id());
+        ApiKey revoked = store().revoke(key.id());
 
         Instant expected = Instant.parse("2026-03-01T12:03:00.126Z");   // 12:00:00.123456 + 3 min 2.7 ms, truncated
         assertThat(revoked.revokedAt()).isEqualTo(expected);
-        assertThat(store.get(key.id()).orElseThrow().revokedAt()).isEqualTo(expected);
+        assertThat(store().get(key.id()).orElseThrow().revokedAt()).isEqualTo(expected);
     }
 
     @Test
-    @DisplayName("AK-3.3 revoke is idempotent and keeps the first revokedAt")
+    @Rule("AK-3.3")
     void revokeIsIdempotent() {
         ApiKey key = create(secret(), "alice", false);
-        ApiKey first = store.revoke(key.id());
-        clock.advance(Duration.ofDays(1));
+        ApiKey first = store().revoke(key.id());
+        clock().advance(Duration.ofDays(1));
 
-        ApiKey second = store.revoke(key.id());
+        ApiKey second = store().revoke(key.id());
 
         assertThat(second).isEqualTo(first);
-        assertThat(store.get(key.id())).contains(first);
-        assertThat(store.list()).containsExactly(first);
+        assertThat(store().get(key.id())).contains(first);
+        assertThat(store().list()).containsExactly(first);
     }
 
     @Test
-    @DisplayName("AK-3.4 revoke of an unknown id is NotFound and changes nothing")
+    @Rule("AK-3.4")
     void revokeUnknownIsNotFound() {
         ApiKey key = create(secret(), "alice", false);
-        ApiKeyId unknown = ApiKeyId.generate(clock);
+        ApiKeyId unknown = ApiKeyId.generate(clock());
 
-        assertThatThrownBy(() -> store.revoke(unknown))
+        assertThatThrownBy(() -> store().revoke(unknown))
                 .isInstanceOfSatisfying(ApiKeyStoreException.NotFound.class, e -> assertThat(e.id()).isEqualTo(unknown));
-        assertThat(store.list()).containsExactly(key);
+        assertThat(store().list()).containsExactly(key);
     }
 
     @Test
-    @DisplayName("AK-3.5 revoking one key leaves the principal's other keys active")
+    @Rule("AK-3.5")
     void revokeIsPerKey() {
         String a = secret();
         String b = secret();
         ApiKey first = create(a, "alice", false);
         ApiKey second = create(b, "alice", false);
 
-        store.revoke(first.id());
+        store().revoke(first.id());
 
-        assertThat(store.findByDigest(ApiKeyDigest.of(a))).isEmpty();
-        assertThat(store.findByDigest(ApiKeyDigest.of(b))).contains(second);
-        assertThat(store.get(second.id()).orElseThrow().revoked()).isFalse();
+        assertThat(store().findByDigest(ApiKeyDigest.of(a))).isEmpty();
+        assertThat(store().findByDigest(ApiKeyDigest.of(b))).contains(second);
+        assertThat(store().get(second.id()).orElseThrow().revoked()).isFalse();
     }
 
     // ---------------------------------------------------------------- 4. list
 
     @Test
-    @DisplayName("AK-4.1 list of an empty store is empty")
+    @Rule("AK-4.1")
     void emptyList() {
-        assertThat(store.list()).isEmpty();
+        assertThat(store().list()).isEmpty();
     }
 
     @Test
-    @DisplayName("AK-4.2 list holds every key, revoked ones included, sorted by createdAt then id")
+    @Rule("AK-4.2")
     void listIsSorted() {
         List<ApiKey> created = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             created.add(create(secret(), "p" + (i % 4), i % 5 == 0));
             if (i % 3 == 0) {
-                clock.advance(Duration.ofMillis(1));
+                clock().advance(Duration.ofMillis(1));
             }
         }
-        ApiKey revoked = store.revoke(created.get(7).id());
+        ApiKey revoked = store().revoke(created.get(7).id());
         created.set(7, revoked);
 
-        List<ApiKey> listed = store.list();
+        List<ApiKey> listed = store().list();
         assertThat(listed).containsExactlyInAnyOrderElementsOf(created);
         assertThat(listed).isSortedAccordingTo(LIST_ORDER);
     }
 
     @Test
-    @DisplayName("AK-4.3 list follows createdAt against id order and breaks ties by id")
+    @Rule("AK-4.3")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
     void listOrderIsByTimeThenId() {
-        requires(Capability.CONTROLLABLE_CLOCK);
-        clock.set(T0.plusSeconds(2));
+        clock().set(T0.plusSeconds(2));
         ApiKey late = create(secret(), "alice", false);
-        clock.set(T0.plusSeconds(1));
+        clock().set(T0.plusSeconds(1));
         ApiKey middle = create(secret(), "alice", false);
-        clock.set(T0);
+        clock().set(T0);
         List<ApiKey> tied = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             tied.add(create(secret(), "bob", false));
@@ -407,13 +345,13 @@ public abstract class ApiKeyStoreContract {
         List<ApiKey> expected = new ArrayList<>(tied);
         expected.add(middle);
         expected.add(late);
-        assertThat(store.list()).containsExactlyElementsOf(expected);
+        assertThat(store().list()).containsExactlyElementsOf(expected);
     }
 
     // ---------------------------------------------------------------- 5. concurrency
 
     @Test
-    @DisplayName("AK-5.1 16 threads x 25 concurrent creates: all stored, distinct ids, each found by its digest")
+    @Rule("AK-5.1")
     void concurrentCreates() {
         int threads = 16;
         int perThread = 25;
@@ -427,14 +365,14 @@ public abstract class ApiKeyStoreContract {
 
         assertThat(bySecret).hasSize(threads * perThread);
         assertThat(bySecret.values().stream().map(ApiKey::id).distinct()).hasSize(threads * perThread);
-        List<ApiKey> listed = store.list();
+        List<ApiKey> listed = store().list();
         assertThat(listed).hasSize(threads * perThread).containsExactlyInAnyOrderElementsOf(bySecret.values());
         assertThat(listed).isSortedAccordingTo(LIST_ORDER);
-        bySecret.forEach((secret, key) -> assertThat(store.findByDigest(ApiKeyDigest.of(secret))).contains(key));
+        bySecret.forEach((secret, key) -> assertThat(store().findByDigest(ApiKeyDigest.of(secret))).contains(key));
     }
 
     @Test
-    @DisplayName("AK-5.2 8 concurrent creates of one digest: exactly one succeeds, the others are Conflict")
+    @Rule("AK-5.2")
     void concurrentDuplicateDigest() {
         String secret = secret();
         ConcurrentLinkedQueue<ApiKey> winners = new ConcurrentLinkedQueue<>();
@@ -449,21 +387,21 @@ public abstract class ApiKeyStoreContract {
 
         assertThat(winners).hasSize(1);
         assertThat(conflicts).hasValue(7);
-        assertThat(store.list()).containsExactly(winners.peek());
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret))).contains(winners.peek());
+        assertThat(store().list()).containsExactly(winners.peek());
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret))).contains(winners.peek());
     }
 
     @Test
-    @DisplayName("AK-5.3 8 concurrent revokes of one key all succeed and agree on one revokedAt")
+    @Rule("AK-5.3")
     void concurrentRevokes() {
         ApiKey key = create(secret(), "alice", false);
         ConcurrentLinkedQueue<ApiKey> results = new ConcurrentLinkedQueue<>();
         Concurrently.run(8, worker -> {
-            results.add(store.revoke(key.id()));
-            clock.advance(Duration.ofMillis(1));
+            results.add(store().revoke(key.id()));
+            clock().advance(Duration.ofMillis(1));
         });
 
-        ApiKey stored = store.get(key.id()).orElseThrow();
+        ApiKey stored = store().get(key.id()).orElseThrow();
         assertThat(stored.revoked()).isTrue();
         assertThat(results).hasSize(8).allSatisfy(r -> assertThat(r).isEqualTo(stored));
     }
@@ -471,61 +409,62 @@ public abstract class ApiKeyStoreContract {
     // ---------------------------------------------------------------- 6. durability
 
     @Test
-    @DisplayName("AK-6.1 keys, revocations and list order survive reopening the store")
+    @Rule("AK-6.1")
+    @Requires(Capability.DURABLE)
     void survivesReopen() {
-        requires(Capability.DURABLE);
         String a = secret();
         String b = secret();
         String c = secret();
         create(a, "alice", true);
-        clock.advance(Duration.ofMillis(5));
+        clock().advance(Duration.ofMillis(5));
         ApiKey bob = create(b, "bob", false);
         create(c, "carol", false);
-        store.revoke(bob.id());
-        List<ApiKey> before = store.list();
+        store().revoke(bob.id());
+        List<ApiKey> before = store().list();
 
-        store = reopen(store);
+        reopenStore();
 
-        assertThat(store.list()).isEqualTo(before);
-        assertThat(store.findByDigest(ApiKeyDigest.of(a))).contains(before.get(0));
-        assertThat(store.findByDigest(ApiKeyDigest.of(b))).isEmpty();
-        assertThat(store.get(bob.id()).orElseThrow().revoked()).isTrue();
-        assertThat(store.findByDigest(ApiKeyDigest.of(c)).orElseThrow().principal()).isEqualTo("carol");
+        assertThat(store().list()).isEqualTo(before);
+        assertThat(store().findByDigest(ApiKeyDigest.of(a))).contains(before.get(0));
+        assertThat(store().findByDigest(ApiKeyDigest.of(b))).isEmpty();
+        assertThat(store().get(bob.id()).orElseThrow().revoked()).isTrue();
+        assertThat(store().findByDigest(ApiKeyDigest.of(c)).orElseThrow().principal()).isEqualTo("carol");
     }
 
     @Test
-    @DisplayName("AK-6.2 after a reopen new keys are created and a stored digest is still a Conflict")
+    @Rule("AK-6.2")
+    @Requires(Capability.DURABLE)
     void createsContinueAfterReopen() {
-        requires(Capability.DURABLE);
         String a = secret();
         ApiKey first = create(a, "alice", false);
 
-        store = reopen(store);
+        reopenStore();
 
         assertThatThrownBy(() -> create(a, "alice", false)).isInstanceOf(ApiKeyStoreException.Conflict.class);
-        clock.advance(Duration.ofMillis(1));
+        clock().advance(Duration.ofMillis(1));
         String b = secret();
         ApiKey second = create(b, "alice", true);
-        assertThat(store.list()).containsExactly(first, second);
-        assertThat(store.findByDigest(ApiKeyDigest.of(b))).contains(second);
-        assertThat(store.revoke(first.id()).revoked()).isTrue();
+        assertThat(store().list()).containsExactly(first, second);
+        assertThat(store().findByDigest(ApiKeyDigest.of(b))).contains(second);
+        assertThat(store().revoke(first.id()).revoked()).isTrue();
     }
 
     // ---------------------------------------------------------------- 7. several instances
 
     @Test
-    @DisplayName("AK-7.1 a key created through another open instance is found here without a reopen")
+    @Rule("AK-7.1")
+    @Requires(Capability.MULTI_PROCESS)
     void createsAreSeenByOtherInstances() {
-        ApiKeyStore other = another();
+        ApiKeyStore other = anotherStore();
         String early = secret();
-        assertThat(store.findByDigest(ApiKeyDigest.of(early))).isEmpty();
-        assertThat(store.list()).isEmpty();
+        assertThat(store().findByDigest(ApiKeyDigest.of(early))).isEmpty();
+        assertThat(store().list()).isEmpty();
 
         ApiKey created = other.create(request(early, "alice", true));
 
-        assertThat(store.findByDigest(ApiKeyDigest.of(early))).contains(created);
-        assertThat(store.get(created.id())).contains(created);
-        assertThat(store.list()).containsExactly(created);
+        assertThat(store().findByDigest(ApiKeyDigest.of(early))).contains(created);
+        assertThat(store().get(created.id())).contains(created);
+        assertThat(store().list()).containsExactly(created);
         String later = secret();
         ApiKey mine = create(later, "bob", false);
         assertThat(other.findByDigest(ApiKeyDigest.of(later))).contains(mine);
@@ -534,37 +473,39 @@ public abstract class ApiKeyStoreContract {
     }
 
     @Test
-    @DisplayName("AK-7.2 a key revoked through another open instance stops being found here without a reopen")
+    @Rule("AK-7.2")
+    @Requires(Capability.MULTI_PROCESS)
     void revokesAreSeenByOtherInstances() {
-        ApiKeyStore other = another();
+        ApiKeyStore other = anotherStore();
         String secret = secret();
         ApiKey key = create(secret, "alice", false);
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret))).contains(key);
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret))).contains(key);
         assertThat(other.findByDigest(ApiKeyDigest.of(secret))).contains(key);
 
         ApiKey revoked = other.revoke(key.id());
 
-        assertThat(store.findByDigest(ApiKeyDigest.of(secret))).isEmpty();
-        assertThat(store.get(key.id())).contains(revoked);
-        assertThat(store.revoke(key.id())).isEqualTo(revoked);
+        assertThat(store().findByDigest(ApiKeyDigest.of(secret))).isEmpty();
+        assertThat(store().get(key.id())).contains(revoked);
+        assertThat(store().revoke(key.id())).isEqualTo(revoked);
     }
 
     @Test
-    @DisplayName("AK-7.3 concurrent creates through two open instances are all visible through both")
+    @Rule("AK-7.3")
+    @Requires(Capability.MULTI_PROCESS)
     void concurrentCreatesThroughTwoInstances() {
-        ApiKeyStore other = another();
+        ApiKeyStore other = anotherStore();
         int threads = 8;
         int perThread = 10;
         Map<String, ApiKey> bySecret = new ConcurrentHashMap<>();
         Concurrently.run(threads, worker -> {
-            ApiKeyStore target = worker % 2 == 0 ? store : other;
+            ApiKeyStore target = worker % 2 == 0 ? store() : other;
             for (int i = 0; i < perThread; i++) {
                 String secret = "sk-two-" + worker + "-" + i;
                 bySecret.put(secret, target.create(request(secret, "w" + worker, false)));
             }
         });
 
-        for (ApiKeyStore view : List.of(store, other)) {
+        for (ApiKeyStore view : List.of(store(), other)) {
             assertThat(view.list()).hasSize(threads * perThread).containsExactlyInAnyOrderElementsOf(bySecret.values());
             bySecret.forEach((secret, key) -> assertThat(view.findByDigest(ApiKeyDigest.of(secret))).contains(key));
         }

@@ -6,10 +6,11 @@ import java.util.Objects;
 
 /**
  * The two ports of one backend instance, over the same data (stale-claim recovery reads the daemon
- * registry). {@code resource} is closed after each test if it is {@link AutoCloseable}; it may be one
- * of the two stores or a separate handle (a connection pool).
+ * registry): what the batch contracts' factory hook returns. {@code resource} is what {@link #close()} closes
+ * if it is {@link AutoCloseable}; it may be one of the two stores or a separate handle (a connection pool).
  */
-public record BatchStores(BatchStorage batches, DaemonStorage daemons, Object resource) {
+@SuppressWarnings("try")   // close() throws whatever the resource's close() throws
+public record BatchStores(BatchStorage batches, DaemonStorage daemons, Object resource) implements AutoCloseable {
 
     public BatchStores {
         Objects.requireNonNull(batches, "batches");
@@ -19,5 +20,13 @@ public record BatchStores(BatchStorage batches, DaemonStorage daemons, Object re
     /** Both ports implemented by one object. */
     public static <S extends BatchStorage & DaemonStorage> BatchStores of(S store) {
         return new BatchStores(store, store, store);
+    }
+
+    /** Closes {@code resource} if it is {@link AutoCloseable}; the contract calls this after each test. */
+    @Override
+    public void close() throws Exception {
+        if (resource instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 }

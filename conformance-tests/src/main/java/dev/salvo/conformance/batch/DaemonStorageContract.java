@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvo.conformance.Capability;
 import dev.salvo.conformance.Concurrently;
+import dev.salvo.conformance.Requires;
+import dev.salvo.conformance.Rule;
+import dev.salvo.conformance.StoreContract;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.BatchStorageException.Entity;
+import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileId;
@@ -14,33 +19,31 @@ import dev.salvo.core.batch.RequestLookup;
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.daemon.DaemonData;
-import dev.salvo.core.daemon.DaemonStatus;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.concurrent.atomic.AtomicLong;
-import dev.salvo.core.batch.BatchStorageException;
-import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.daemon.DaemonId;
 import dev.salvo.core.daemon.DaemonRecord;
 import dev.salvo.core.daemon.DaemonState;
 import dev.salvo.core.daemon.DaemonStats;
+import dev.salvo.core.daemon.DaemonStatus;
+import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.DisplayName;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link dev.salvo.core.daemon.DaemonStorage} adapter must pass: the daemon registry, the
- * stale-claim recovery that reads it, and the purges. Subclass it exactly like {@link BatchStorageContract}.
- * Rule ids (DS-) are listed in {@code dev/salvo/conformance/batch/rules.tsv}.
+ * stale-claim recovery that reads it, and the purges. Subclass it exactly like {@link BatchStorageContract}
+ * (the same hooks over the same {@link BatchStores}). Rules {@code DS-…}, listed in
+ * {@code dev/salvo/conformance/batch/rules.tsv} after the {@code BS-…} rules.
  */
-public abstract class DaemonStorageContract extends BatchStoresContractSupport {
+public abstract class DaemonStorageContract extends StoreContract<BatchStores> implements BatchFixture {
 
     // ================================================================ 1. daemon records
 
     @Test
-    @DisplayName("DS-1.1 a daemon record round-trips every field through initializing, running and dead (upsert by id)")
+    @Rule("DS-1.1")
     void lifecycleRoundTrips() {
         DaemonId id = DaemonId.generate();
         Instant started = Instant.parse("2026-02-27T08:00:00.123456Z");
@@ -65,7 +68,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-1.2 getDaemon of an unknown id is NotFound(DAEMON)")
+    @Rule("DS-1.2")
     void unknownDaemon() {
         DaemonId unknown = DaemonId.generate();
         BatchStorageException.NotFound nf = thrown(BatchStorageException.NotFound.class, () -> daemons().getDaemon(unknown));
@@ -74,7 +77,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-1.3 listDaemons is newest first (by start time) and filters by status")
+    @Rule("DS-1.3")
     void listDaemonsOrderAndFilter() {
         Instant t = Instant.parse("2026-02-28T12:00:00Z");
         DaemonRecord dead = record(t.minus(Duration.ofHours(4)), s -> new DaemonState.Dead(s, s.plusSeconds(60), DaemonStats.ZERO));
@@ -91,12 +94,12 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
         assertThat(daemons().listDaemons(Optional.of(DaemonStatus.DEAD))).containsExactly(dead);
     }
 
-    private static DaemonRecord record(Instant startedAt, Function<Instant, DaemonState> state) {
+    private DaemonRecord record(Instant startedAt, Function<Instant, DaemonState> state) {
         return new DaemonRecord(daemonData(DaemonId.generate()), state.apply(startedAt));
     }
 
     @Test
-    @DisplayName("DS-1.4 persistDaemon upserts: one record per id, the last write wins, other daemons untouched")
+    @Rule("DS-1.4")
     void upsertKeepsOneRecord() {
         DaemonId a = liveDaemon();
         DaemonId b = liveDaemon();
@@ -116,18 +119,18 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     // ================================================================ 2. purging dead daemons
 
     @Test
-    @DisplayName("DS-2.1 purgeDeadDaemons removes only daemons dead for longer than the retention")
+    @Rule("DS-2.1")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
     void purgeDeadDaemons() {
-        requires(Capability.CONTROLLABLE_CLOCK);
         DaemonId longDead = liveDaemon();
         markDead(longDead);
         DaemonId silent = liveDaemon();
-        clock.advance(Duration.ofMinutes(90));
+        clock().advance(Duration.ofMinutes(90));
         DaemonId recentlyDead = liveDaemon();
         markDead(recentlyDead);
         DaemonId starting = DaemonId.generate();
         daemons().persistDaemon(new DaemonRecord(daemonData(starting), new DaemonState.Initializing(now())));
-        clock.advance(Duration.ofMinutes(30));
+        clock().advance(Duration.ofMinutes(30));
 
         assertThat(daemons().purgeDeadDaemons(Duration.ofHours(1))).isEqualTo(1);
 
@@ -142,10 +145,8 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
 
     // ================================================================ 3. stale-claim recovery
 
-    private static final String M = "model-a";
-
     @Test
-    @DisplayName("DS-3.1 requests claimed or processing by a dead daemon go back to pending with the same attempt; finished ones stay")
+    @Rule("DS-3.1")
     void deadDaemonsClaimsReturn() {
         Batch b = newBatch(5, M);
         DaemonId doomed = liveDaemon();
@@ -178,7 +179,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-3.2 requests held by a daemon that never registered are returned to pending")
+    @Rule("DS-3.2")
     void unknownDaemonsClaimsReturn() {
         Batch b = newBatch(3, M);
         DaemonId ghost = DaemonId.generate();
@@ -192,17 +193,17 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-3.3 requests of a daemon silent for longer than the threshold are returned; a daemon that heartbeated keeps its own")
+    @Rule("DS-3.3")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
     void silentDaemonsClaimsReturn() {
-        requires(Capability.CONTROLLABLE_CLOCK);
         newBatch(4, M);
         DaemonId silent = liveDaemon();
         DaemonId chatty = liveDaemon();
         List<BatchRequest> silentOnes = processing(silent, M, 2);
         List<BatchRequest> chattyOnes = processing(chatty, M, 2);
-        clock.advance(Duration.ofSeconds(50));
+        clock().advance(Duration.ofSeconds(50));
         heartbeat(chatty);
-        clock.advance(Duration.ofSeconds(20));
+        clock().advance(Duration.ofSeconds(20));
 
         assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 100)).isEqualTo(2);
 
@@ -211,16 +212,16 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-3.4 a live daemon's long-running requests are never taken, however long they run")
+    @Rule("DS-3.4")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
     void liveDaemonNeverRobbed() {
-        requires(Capability.CONTROLLABLE_CLOCK);
         newBatch("24h", 2, M);
         DaemonId busy = liveDaemon();
         BatchRequest longRunning = processing(busy, M, 1).getFirst();
         BatchRequest merelyClaimed = claim(busy, M, 1).getFirst();
 
         for (int step = 0; step < 90; step++) {
-            clock.advance(Duration.ofSeconds(40));
+            clock().advance(Duration.ofSeconds(40));
             heartbeat(busy);
             assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 100)).as("step %d", step).isZero();
         }
@@ -231,7 +232,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-3.5 reclaimStaleRequests returns no more than its limit per call")
+    @Rule("DS-3.5")
     void reclaimLimit() {
         Batch b = newBatch(5, M);
         DaemonId doomed = liveDaemon();
@@ -248,7 +249,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     // ================================================================ 4. purging orphaned rows
 
     @Test
-    @DisplayName("DS-4.1 purgeOrphanedRows hard-deletes requests of deleted batches and templates of deleted files in chunks, leaving live data")
+    @Rule("DS-4.1")
     void purgeOrphansInChunks() {
         FileId doomedFile = upload("doomed.jsonl", templates(25, M));
         Batch doomedBatch = newBatch(input(doomedFile));
@@ -284,7 +285,7 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     }
 
     @Test
-    @DisplayName("DS-4.2 concurrent purges (several replicas) delete every orphaned row exactly once")
+    @Rule("DS-4.2")
     void concurrentPurges() {
         FileId file = upload("many.jsonl", templates(120, M));
         Batch doomed = newBatch(input(file));
@@ -313,9 +314,9 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
     // ================================================================ 5. durability
 
     @Test
-    @DisplayName("DS-5.1 daemon records survive reopening, and stale-claim recovery still sees them")
+    @Rule("DS-5.1")
+    @Requires(Capability.DURABLE)
     void daemonsSurviveReopen() {
-        requires(Capability.DURABLE);
         newBatch(2, M);
         DaemonId live = liveDaemon();
         DaemonId dead = liveDaemon();
@@ -324,11 +325,39 @@ public abstract class DaemonStorageContract extends BatchStoresContractSupport {
         markDead(dead);
         List<DaemonRecord> before = daemons().listDaemons(Optional.empty());
 
-        stores = reopen(stores);
+        reopenStore();
 
         assertThat(daemons().listDaemons(Optional.empty())).isEqualTo(before);
         assertThat(daemons().getDaemon(live)).isEqualTo(before.stream().filter(r -> r.id().equals(live)).findFirst().orElseThrow());
         assertThat(daemons().getDaemon(dead).state()).isInstanceOf(DaemonState.Dead.class);
         assertThat(storage().reclaimStaleRequests(Duration.ofDays(365), 10)).isEqualTo(1);
+    }
+
+    // ================================================================ 6. several instances
+
+    @Test
+    @Rule("DS-6.1")
+    @Requires(Capability.MULTI_PROCESS)
+    void recoveryReadsDaemonsWrittenThroughAnotherInstance() {
+        BatchStores other = anotherStore();
+        Batch b = newBatch(4, M);
+        DaemonId live = DaemonId.generate();
+        DaemonId doomed = DaemonId.generate();
+        for (DaemonId id : List.of(live, doomed)) {
+            other.daemons().persistDaemon(new DaemonRecord(daemonData(id),
+                    new DaemonState.Running(now(), now(), DaemonStats.ZERO)));
+        }
+        List<BatchRequest> kept = processing(live, M, 2);
+        List<BatchRequest> lost = claim(doomed, M, 2);
+        other.daemons().persistDaemon(new DaemonRecord(daemonData(doomed), new DaemonState.Dead(now(), now(), DaemonStats.ZERO)));
+
+        assertThat(daemons().listDaemons(Optional.empty())).extracting(DaemonRecord::id).containsExactlyInAnyOrder(live, doomed);
+        assertThat(daemons().getDaemon(doomed).state()).isInstanceOf(DaemonState.Dead.class);
+        assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(5), 100)).isEqualTo(2);
+
+        assertThat(lost).allSatisfy(r -> assertThat(stateOf(r.id())).isEqualTo(RequestState.Pending.fresh()));
+        assertThat(kept).allSatisfy(r -> assertThat(stateOf(r.id())).isEqualTo(r.state()));
+        assertThat(other.batches().getBatch(b.id()).counts()).isEqualTo(counts(4, 2, 2, 0, 0, 0));
+        assertThat(other.batches().reclaimStaleRequests(Duration.ofMinutes(5), 100)).isZero();
     }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
 class FilesystemBatchStorageTest extends BatchStorageContract {
 
     @Override
-    protected BatchStores newStores(MutableClock clock) {
+    protected BatchStores newStore(MutableClock clock) {
         return FilesystemBatchStores.fresh(clock);
     }
 
@@ -20,6 +20,6 @@ class FilesystemBatchStorageTest extends BatchStorageContract {
 
     @Override
     protected BatchStores reopen(BatchStores current) {
-        return FilesystemBatchStores.reopen(current, clock);
+        return FilesystemBatchStores.reopen(current, clock());
     }
 }

@@ -1,6 +1,7 @@
 package dev.salvo.storage.filesystem.checkpoint;
 
 import dev.salvo.conformance.Capability;
+import dev.salvo.conformance.MutableClock;
 import dev.salvo.conformance.checkpoint.CheckpointStoreContract;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.storage.filesystem.TestDirectories;
@@ -14,7 +15,7 @@ class FilesystemCheckpointStoreTest extends CheckpointStoreContract {
     private final Map<CheckpointStore, Path> directories = new IdentityHashMap<>();
 
     @Override
-    protected CheckpointStore newStore() {
+    protected CheckpointStore newStore(MutableClock clock) {
         return openOn(TestDirectories.create("salvo-checkpoints-"));
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 class MemoryDaemonStorageTest extends DaemonStorageContract {
 
     @Override
-    protected BatchStores newStores(MutableClock clock) {
+    protected BatchStores newStore(MutableClock clock) {
         return BatchStores.of(new MemoryBatchStorage(clock));
     }
 

@@ -12,7 +12,7 @@ class PostgresBatchStorageTest extends BatchStorageContract {
     private static final PostgresBatchStores BACKEND = new PostgresBatchStores();
 
     @Override
-    protected BatchStores newStores(MutableClock clock) {
+    protected BatchStores newStore(MutableClock clock) {
         return BACKEND.fresh(clock);
     }
 
@@ -23,6 +23,11 @@ class PostgresBatchStorageTest extends BatchStorageContract {
 
     @Override
     protected BatchStores reopen(BatchStores current) {
-        return BACKEND.reopen(current, clock);
+        return BACKEND.reopen(current, clock());
+    }
+
+    @Override
+    protected BatchStores openAnother(BatchStores current) {
+        return BACKEND.another(clock());
     }
 }

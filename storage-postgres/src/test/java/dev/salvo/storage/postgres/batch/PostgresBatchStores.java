@@ -10,7 +10,7 @@ import java.time.Clock;
 /**
  * The contracts' backend: one database per test class, emptied before every test, and a pool per
  * store instance (the contract closes it after each test; reopening replaces it, as a restarted
- * process would).
+ * process would; another instance has a pool of its own, as another process would).
  */
 final class PostgresBatchStores {
 
@@ -25,6 +25,11 @@ final class PostgresBatchStores {
 
     BatchStores reopen(BatchStores current, Clock clock) {
         ((PostgresDatabase) current.resource()).close();
+        return open(clock);
+    }
+
+    /** A second store over the same database with its own pool; {@code current} stays open. */
+    BatchStores another(Clock clock) {
         return open(clock);
     }
 

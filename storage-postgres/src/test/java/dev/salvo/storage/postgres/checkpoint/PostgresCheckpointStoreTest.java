@@ -1,18 +1,22 @@
 package dev.salvo.storage.postgres.checkpoint;
 
 import dev.salvo.conformance.Capability;
+import dev.salvo.conformance.MutableClock;
 import dev.salvo.conformance.checkpoint.CheckpointStoreContract;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.storage.postgres.PostgresDatabase;
 import dev.salvo.storage.postgres.testing.PostgresTestServer;
 import dev.salvo.storage.postgres.testing.TestDatabase;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The shared contract against PostgreSQL. One database per class, emptied before every test; the pool
- * is replaced only when a test reopens the store.
+ * is replaced only when a test reopens the store. "Another instance" is a store over its own pool, as
+ * another process would have.
  */
 class PostgresCheckpointStoreTest extends CheckpointStoreContract {
 
@@ -20,6 +24,8 @@ class PostgresCheckpointStoreTest extends CheckpointStoreContract {
 
     private static TestDatabase database;
     private static PostgresDatabase pool;
+
+    private final Map<CheckpointStore, PostgresDatabase> ownPools = new IdentityHashMap<>();
 
     @BeforeAll
     static void createDatabase() {
@@ -35,7 +41,7 @@ class PostgresCheckpointStoreTest extends CheckpointStoreContract {
     }
 
     @Override
-    protected CheckpointStore newStore() {
+    protected CheckpointStore newStore(MutableClock clock) {
         database.truncateAllTables();
         return new PostgresCheckpointStore(pool.dsl());
     }
@@ -50,5 +56,21 @@ class PostgresCheckpointStoreTest extends CheckpointStoreContract {
         pool.close();
         pool = database.open(POOL_SIZE);
         return new PostgresCheckpointStore(pool.dsl());
+    }
+
+    @Override
+    protected CheckpointStore openAnother(CheckpointStore current) {
+        PostgresDatabase other = database.open(POOL_SIZE);
+        PostgresCheckpointStore store = new PostgresCheckpointStore(other.dsl());
+        ownPools.put(store, other);
+        return store;
+    }
+
+    @Override
+    protected void close(CheckpointStore current) {
+        PostgresDatabase own = ownPools.remove(current);
+        if (own != null) {
+            own.close();
+        }
     }
 }

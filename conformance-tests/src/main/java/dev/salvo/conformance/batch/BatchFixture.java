@@ -2,10 +2,8 @@ package dev.salvo.conformance.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.salvo.conformance.Capability;
-import dev.salvo.conformance.MutableClock;
+import dev.salvo.conformance.ContractFixture;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchInput;
@@ -20,6 +18,7 @@ import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStreamItem;
 import dev.salvo.core.batch.FileStreamResult;
+import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.batch.PersistResult;
 import dev.salvo.core.batch.RequestCounts;
 import dev.salvo.core.batch.RequestId;
@@ -40,117 +39,75 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What {@link BatchStorageContract} and {@link DaemonStorageContract} share: the adapter hooks, the
- * per-test lifecycle and small fixtures that drive files, batches and requests through real port
- * operations. Holds no tests itself.
- *
- * <p>An adapter test subclasses one of the two contracts and implements {@link #newStores(MutableClock)};
- * adapters whose time-based decisions follow the given clock declare {@link Capability#CONTROLLABLE_CLOCK},
- * durable ones declare {@link Capability#DURABLE} and implement {@link #reopen(BatchStores)}.
+ * What the batch contracts' tests share, whichever section interface they are written in: the constants and
+ * small fixtures that drive files, batches and requests through real port operations. Holds no tests.
+ * {@link BatchStorageContract} and {@link DaemonStorageContract} implement it through
+ * {@link dev.salvo.conformance.StoreContract StoreContract}{@code <BatchStores>}, which supplies
+ * {@link #store()} (both ports of the backend under test) and {@link #clock()}.
  */
-public abstract class BatchStoresContractSupport {
+public interface BatchFixture extends ContractFixture<BatchStores> {
 
     /** The {@code endpoint} of every batch and the {@code path} of every template the contract creates. */
-    protected static final String PATH = "/v1/chat/completions";
+    String PATH = "/v1/chat/completions";
     /** The upstream base URL of the templates. */
-    protected static final String UPSTREAM = "http://upstream.test:8000/ai";
+    String UPSTREAM = "http://upstream.test:8000/ai";
+    /** The model most tests use. */
+    String M = "model-a";
+    /** A second model. */
+    String M2 = "model-b";
+    /** The model escalated copies are routed to. */
+    String FAST = "model-fast";
+    /** A notBefore that lies ahead on any adapter's clock, controllable or not. */
+    Instant FAR_FUTURE = Instant.parse("2100-01-01T00:00:00Z");
 
-    /** The clock handed to {@link #newStores}; a fresh {@link MutableClock#startingAtFixedPoint()} per test. */
-    protected MutableClock clock;
-
-    /** Both ports of the backend under test; tests that reopen it replace this field so it is closed afterwards. */
-    protected BatchStores stores;
-
-    /** A fresh, empty backend whose time-based decisions use {@code clock} (where the adapter can). Called before every test. */
-    protected abstract BatchStores newStores(MutableClock clock);
-
-    /** What this adapter promises beyond the always-required rules. */
-    protected Set<Capability> capabilities() {
-        return Set.of();
+    default BatchStorage storage() {
+        return store().batches();
     }
 
-    /**
-     * Closes {@code current} and opens a new instance over the same data (and the same clock). Only called
-     * when {@link #capabilities()} contains {@link Capability#DURABLE}.
-     */
-    protected BatchStores reopen(BatchStores current) {
-        throw new IllegalStateException("reopen() must be implemented by adapters that declare DURABLE");
+    default DaemonStorage daemons() {
+        return store().daemons();
     }
 
-    @BeforeEach
-    final void openBatchStores() {
-        clock = MutableClock.startingAtFixedPoint();
-        stores = newStores(clock);
-    }
-
-    @AfterEach
-    final void closeBatchStores() throws Exception {
-        if (stores != null && stores.resource() instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
-    }
-
-    /** Skips the calling test (reported as skipped) unless the adapter declares {@code capability}. */
-    protected final void requires(Capability capability) {
-        assumeTrue(capabilities().contains(capability),
-                () -> "adapter does not declare " + capability + "; rule skipped");
-    }
-
-    protected final boolean has(Capability capability) {
-        return capabilities().contains(capability);
-    }
-
-    protected final BatchStorage storage() {
-        return stores.batches();
-    }
-
-    protected final DaemonStorage daemons() {
-        return stores.daemons();
-    }
-
-    protected final Instant now() {
-        return clock.instant();
+    default Instant now() {
+        return clock().instant();
     }
 
     // ---------------------------------------------------------------- files
 
     /** A template whose body holds non-ASCII text, so byte-for-byte storage is exercised everywhere. */
-    protected static RequestTemplateInput template(String customId, String model) {
+    default RequestTemplateInput template(String customId, String model) {
         String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Grüße ✓ "
                 + customId + "\"}]}";
         return new RequestTemplateInput(customId, UPSTREAM, "POST", PATH, body, model, "template-key-" + model);
     }
 
     /** {@code n} templates with custom ids {@code req-00000, req-00001, …}, models assigned round robin. */
-    protected static List<RequestTemplateInput> templates(int n, String... models) {
+    default List<RequestTemplateInput> templates(int n, String... models) {
         return IntStream.range(0, n)
                 .mapToObj(i -> template(String.format("req-%05d", i), models[i % models.length]))
                 .toList();
     }
 
-    protected static List<RequestTemplateInput> templatesWithIds(String model, String... customIds) {
+    default List<RequestTemplateInput> templatesWithIds(String model, String... customIds) {
         return Stream.of(customIds).map(id -> template(id, model)).toList();
     }
 
-    protected final FileId upload(String name, List<RequestTemplateInput> templates) {
+    default FileId upload(String name, List<RequestTemplateInput> templates) {
         return storage().createFile(name, "description of " + name, templates);
     }
 
-    protected final FileId upload(int n, String... models) {
+    default FileId upload(int n, String... models) {
         return upload("input.jsonl", templates(n, models));
     }
 
     /** Uploads through {@link BatchStorage#createFileStream} with one metadata item in front. */
-    protected final FileId uploadWith(FileMetadata metadata, List<RequestTemplateInput> templates) {
+    default FileId uploadWith(FileMetadata metadata, List<RequestTemplateInput> templates) {
         List<FileStreamItem> items = new ArrayList<>();
         items.add(new FileStreamItem.Metadata(metadata));
         templates.forEach(t -> items.add(new FileStreamItem.Template(t)));
@@ -159,20 +116,20 @@ public abstract class BatchStoresContractSupport {
         return ((FileStreamResult.Success) result).fileId();
     }
 
-    protected static FileMetadata fileMeta(String name, String uploadedBy, String apiKeyId) {
+    default FileMetadata fileMeta(String name, String uploadedBy, String apiKeyId) {
         return new FileMetadata(name, "description of " + name, "batch", null, null, null, uploadedBy, apiKeyId);
     }
 
-    protected final List<FileContentItem> content(FileId id) {
+    default List<FileContentItem> content(FileId id) {
         return content(id, 0, null);
     }
 
-    protected final List<FileContentItem> content(FileId id, long offset, String search) {
+    default List<FileContentItem> content(FileId id, long offset, String search) {
         return drain(() -> storage().streamFileContent(id, offset, search));
     }
 
     /** The custom ids of content items of any kind, in stream order. */
-    protected static List<String> customIds(List<FileContentItem> items) {
+    default List<String> customIds(List<FileContentItem> items) {
         return items.stream().map(item -> switch (item) {
             case FileContentItem.TemplateLine t -> t.template().customId();
             case FileContentItem.OutputLine o -> o.customId();
@@ -181,7 +138,7 @@ public abstract class BatchStoresContractSupport {
     }
 
     /** The request ids of output or error lines, in stream order. */
-    protected static List<RequestId> lineRequestIds(List<FileContentItem> items) {
+    default List<RequestId> lineRequestIds(List<FileContentItem> items) {
         return items.stream().map(item -> switch (item) {
             case FileContentItem.OutputLine o -> o.requestId();
             case FileContentItem.ErrorLine e -> e.requestId();
@@ -191,109 +148,114 @@ public abstract class BatchStoresContractSupport {
 
     // ---------------------------------------------------------------- batches
 
-    protected static BatchInput input(FileId fileId) {
+    default BatchInput input(FileId fileId) {
         return BatchInput.of(fileId, PATH, "24h");
     }
 
-    protected static BatchInput input(FileId fileId, String window) {
+    default BatchInput input(FileId fileId, String window) {
         return BatchInput.of(fileId, PATH, window);
     }
 
     /** Uploads {@code n} templates (models round robin) and creates a populated 24h batch from them. */
-    protected final Batch newBatch(int n, String... models) {
+    default Batch newBatch(int n, String... models) {
         return storage().createBatch(input(upload(n, models)));
     }
 
-    protected final Batch newBatch(String window, int n, String... models) {
+    default Batch newBatch(String window, int n, String... models) {
         return storage().createBatch(input(upload(n, models), window));
     }
 
-    protected final Batch newBatch(BatchInput input) {
+    default Batch newBatch(BatchInput input) {
         return storage().createBatch(input);
     }
 
     /** A populated 24h batch of {@code n} templates (models round robin) owned by {@code owner}. */
-    protected final Batch newOwnedBatch(String owner, String window, int n, String... models) {
+    default Batch newOwnedBatch(String owner, String window, int n, String... models) {
         return storage().createBatch(input(upload(n, models), window).withCreatedBy(owner));
     }
 
-    protected final Batch batch(BatchId id) {
+    default Batch batch(BatchId id) {
         return storage().getBatch(id);
     }
 
-    protected final List<BatchRequest> requests(BatchId id) {
+    default List<BatchRequest> requests(BatchId id) {
         return drain(() -> storage().streamBatchRequests(id));
     }
 
     /** The batch's original (not escalated) requests, in line order. */
-    protected final List<BatchRequest> originals(BatchId id) {
+    default List<BatchRequest> originals(BatchId id) {
         return requests(id).stream().filter(r -> !r.data().isEscalated())
                 .sorted(Comparator.comparingLong(r -> r.data().lineNumber())).toList();
     }
 
     /** The batch's escalated copies, in line order. */
-    protected final List<BatchRequest> copies(BatchId id) {
+    default List<BatchRequest> copies(BatchId id) {
         return requests(id).stream().filter(r -> r.data().isEscalated())
                 .sorted(Comparator.comparingLong(r -> r.data().lineNumber())).toList();
     }
 
-    protected final List<BatchResultItem> results(BatchId id, long offset, String search, ResultStatus status) {
+    default List<BatchResultItem> results(BatchId id, long offset, String search, ResultStatus status) {
         return drain(() -> storage().streamBatchResults(id, offset, search, status));
     }
 
-    protected final BatchRequest reload(RequestId id) {
+    default BatchRequest reload(RequestId id) {
         RequestLookup lookup = storage().getRequests(List.of(id)).getFirst();
         assertThat(lookup).as("request %s", id).isInstanceOf(RequestLookup.Found.class);
         return ((RequestLookup.Found) lookup).request();
     }
 
-    protected final RequestState stateOf(RequestId id) {
+    default RequestState stateOf(RequestId id) {
         return reload(id).state();
     }
 
-    protected final RequestStateKind kindOf(RequestId id) {
+    default RequestStateKind kindOf(RequestId id) {
         return stateOf(id).kind();
     }
 
-    protected static RequestCounts counts(long total, long pending, long inProgress, long completed, long failed,
+    default RequestCounts counts(long total, long pending, long inProgress, long completed, long failed,
                                           long canceled) {
         return new RequestCounts(total, pending, inProgress, completed, failed, canceled);
     }
 
+    /** The ids {@code listBatches} answers for {@code filter}, in its order. */
+    default List<BatchId> listed(ListBatchesFilter filter) {
+        return storage().listBatches(filter).stream().map(Batch::id).toList();
+    }
+
     // ---------------------------------------------------------------- daemons and request states
 
-    protected static DaemonData daemonData(DaemonId id) {
+    default DaemonData daemonData(DaemonId id) {
         return new DaemonData(id, "host-" + id.toString().substring(24), 4242, "test", "{\"claim_batch_size\":100}");
     }
 
     /** Registers a running daemon that heartbeated just now (by the test clock). */
-    protected final DaemonId liveDaemon() {
+    default DaemonId liveDaemon() {
         DaemonId id = DaemonId.generate();
         daemons().persistDaemon(new DaemonRecord(daemonData(id),
                 new DaemonState.Running(now(), now(), DaemonStats.ZERO)));
         return id;
     }
 
-    protected final void heartbeat(DaemonId id) {
+    default void heartbeat(DaemonId id) {
         daemons().persistDaemon(new DaemonRecord(daemonData(id),
                 new DaemonState.Running(now(), now(), new DaemonStats(1, 0, 1))));
     }
 
-    protected final void markDead(DaemonId id) {
+    default void markDead(DaemonId id) {
         daemons().persistDaemon(new DaemonRecord(daemonData(id),
                 new DaemonState.Dead(now(), now(), DaemonStats.ZERO)));
     }
 
-    protected final List<BatchRequest> claim(DaemonId daemon, int limit, Map<String, Integer> capacity) {
+    default List<BatchRequest> claim(DaemonId daemon, int limit, Map<String, Integer> capacity) {
         return storage().claimRequests(ClaimRequest.of(limit, daemon, capacity));
     }
 
     /** Claims up to {@code count} requests of {@code model}, sorted by line number. */
-    protected final List<BatchRequest> claim(DaemonId daemon, String model, int count) {
+    default List<BatchRequest> claim(DaemonId daemon, String model, int count) {
         return byLine(claim(daemon, count, Map.of(model, count)));
     }
 
-    protected static List<BatchRequest> byLine(List<BatchRequest> requests) {
+    default List<BatchRequest> byLine(List<BatchRequest> requests) {
         return requests.stream().sorted(Comparator.comparingLong((BatchRequest r) -> r.data().lineNumber())
                 .thenComparing(BatchRequest::id)).toList();
     }
@@ -302,103 +264,103 @@ public abstract class BatchStoresContractSupport {
      * The claim a request returned by {@link #claim} (or started by {@link #start}) is held under: what
      * a daemon presents with every write it makes about that request.
      */
-    protected static Optional<ClaimToken> holder(BatchRequest held) {
+    default Optional<ClaimToken> holder(BatchRequest held) {
         return Optional.of(ClaimToken.held(held.state()));
     }
 
-    protected static Instant claimedAt(BatchRequest held) {
+    default Instant claimedAt(BatchRequest held) {
         return ClaimToken.held(held.state()).claimedAt();
     }
 
     /** A fenced retry by the request's holder ({@code held} as claimed or started). */
-    protected final boolean reschedule(BatchRequest held, RequestState.Pending next) {
+    default boolean reschedule(BatchRequest held, RequestState.Pending next) {
         return storage().rescheduleForRetry(held.id(), ClaimToken.held(held.state()), next);
     }
 
     /** Persists claimed → processing (as its holder) and returns the request in its new state. */
-    protected final BatchRequest start(BatchRequest claimed) {
+    default BatchRequest start(BatchRequest claimed) {
         RequestState.Claimed state = (RequestState.Claimed) claimed.state();
         BatchRequest processing = claimed.withState(state.start(now()));
         assertThat(storage().persist(processing, holder(claimed)).applied()).as("start %s", claimed.id()).isTrue();
         return processing;
     }
 
-    protected final List<BatchRequest> startAll(List<BatchRequest> claimed) {
+    default List<BatchRequest> startAll(List<BatchRequest> claimed) {
         return claimed.stream().map(this::start).toList();
     }
 
     /** Claims up to {@code count} requests of {@code model} and starts them; sorted by line number. */
-    protected final List<BatchRequest> processing(DaemonId daemon, String model, int count) {
+    default List<BatchRequest> processing(DaemonId daemon, String model, int count) {
         return startAll(claim(daemon, model, count));
     }
 
-    protected static String responseBody(BatchRequest request) {
+    default String responseBody(BatchRequest request) {
         return "{\"id\":\"resp-" + request.data().customId() + "\",\"choices\":[{\"text\":\"Antwort ✓\"}]}";
     }
 
-    protected final PersistResult complete(BatchRequest processing) {
+    default PersistResult complete(BatchRequest processing) {
         return complete(processing, responseBody(processing), now());
     }
 
-    protected final PersistResult complete(BatchRequest processing, String body, Instant at) {
+    default PersistResult complete(BatchRequest processing, String body, Instant at) {
         RequestState.Processing state = (RequestState.Processing) processing.state();
         return storage().persist(processing.withState(state.complete(200, body, processing.data().model(), at)), holder(processing));
     }
 
-    protected final PersistResult fail(BatchRequest processing) {
+    default PersistResult fail(BatchRequest processing) {
         return fail(processing, new FailureReason.NonRetriableHttpStatus(400, "bad request"), now());
     }
 
-    protected final PersistResult fail(BatchRequest processing, FailureReason reason, Instant at) {
+    default PersistResult fail(BatchRequest processing, FailureReason reason, Instant at) {
         RequestState.Processing state = (RequestState.Processing) processing.state();
         return storage().persist(processing.withState(state.fail(reason, processing.data().model(), at)), holder(processing));
     }
 
     /** Claims, starts and completes every pending request of {@code model}. */
-    protected final void completeAll(DaemonId daemon, String model, int count) {
+    default void completeAll(DaemonId daemon, String model, int count) {
         for (BatchRequest r : processing(daemon, model, count)) {
             assertThat(complete(r).applied()).as("complete %s", r.id()).isTrue();
         }
     }
 
     /** Persists processing → completed with the given status code and body at {@code at}. */
-    protected final PersistResult completeWith(BatchRequest processing, int statusCode, String body, Instant at) {
+    default PersistResult completeWith(BatchRequest processing, int statusCode, String body, Instant at) {
         RequestState.Processing state = (RequestState.Processing) processing.state();
         return storage().persist(processing.withState(state.complete(statusCode, body, processing.data().model(), at)),
                 holder(processing));
     }
 
     /** Persists a daemon-side cancel (its call was aborted) of a claimed or processing request. */
-    protected final PersistResult cancelInFlight(BatchRequest inFlight) {
+    default PersistResult cancelInFlight(BatchRequest inFlight) {
         return storage().persist(inFlight.withState(new RequestState.Canceled(now())), holder(inFlight));
     }
 
     /** Claims, starts and fails (non-retriable) every pending request of {@code model}. */
-    protected final void failAll(DaemonId daemon, String model, int count) {
+    default void failAll(DaemonId daemon, String model, int count) {
         for (BatchRequest r : processing(daemon, model, count)) {
             assertThat(fail(r).applied()).as("fail %s", r.id()).isTrue();
         }
     }
 
     /** The ids in (time, id) order where all times are equal: the store's tie-break order. */
-    protected static List<RequestId> inIdOrder(java.util.Collection<RequestId> ids) {
+    default List<RequestId> inIdOrder(java.util.Collection<RequestId> ids) {
         return ids.stream().sorted().toList();
     }
 
-    protected static List<RequestId> ids(List<BatchRequest> requests) {
+    default List<RequestId> ids(List<BatchRequest> requests) {
         return requests.stream().map(BatchRequest::id).toList();
     }
 
     // ---------------------------------------------------------------- small utilities
 
-    protected static <T> List<T> drain(Supplier<Stream<T>> streams) {
+    default <T> List<T> drain(Supplier<Stream<T>> streams) {
         try (Stream<T> stream = streams.get()) {
             return stream.toList();
         }
     }
 
     /** The exception of exactly {@code type} that {@code call} throws (fails the test if none). */
-    protected static <T extends Throwable> T thrown(Class<T> type, ThrowingCallable call) {
+    default <T extends Throwable> T thrown(Class<T> type, ThrowingCallable call) {
         T e = catchThrowableOfType(type, call);
         assertThat(e).as("expected %s", type.getSimpleName()).isNotNull();
         return e;
