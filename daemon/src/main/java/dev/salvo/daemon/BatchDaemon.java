@@ -266,7 +266,7 @@ public final class BatchDaemon implements AutoCloseable {
         long total = 0;
         long deleted;
         do {
-            deleted = daemons.purgeOrphanedRows(config.purgeBatchSize());
+            deleted = storage.purgeOrphanedRows(config.purgeBatchSize());
             total += deleted;
             if (deleted > 0) {
                 try {

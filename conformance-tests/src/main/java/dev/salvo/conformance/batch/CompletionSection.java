@@ -9,18 +9,23 @@ import dev.salvo.conformance.Rule;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchNotification;
+import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
+import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.batch.OpenAiBatchStatus;
 import dev.salvo.core.batch.OutputFileType;
+import dev.salvo.core.batch.RequestId;
+import dev.salvo.core.batch.RequestLookup;
 import dev.salvo.core.daemon.DaemonId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -231,5 +236,68 @@ public interface CompletionSection extends BatchFixture {
             assertThat(b.counts()).isEqualTo(counts(3, 0, 0, 0, 3, 0));
             assertThat(content(b.errorFileId())).hasSize(3);
         });
+    }
+
+    @Test
+    @Rule("BS-10.9")
+    default void purgeOrphansInChunks() {
+        FileId doomedFile = upload("doomed.jsonl", templates(25, M));
+        Batch doomedBatch = newBatch(input(doomedFile));
+        List<RequestId> doomedRequests = ids(requests(doomedBatch.id()));
+        FileId liveFile = upload("live.jsonl", templates(8, M));
+        Batch liveBatch = newBatch(input(liveFile));
+        FileId orphanedInput = upload("orphaned.jsonl", templates(5, "model-b"));
+        Batch survivor = newBatch(input(orphanedInput));
+        List<BatchRequest> survivorRequests = requests(survivor.id());
+        List<FileContentItem> liveContent = content(liveFile);
+        List<BatchRequest> liveRequests = requests(liveBatch.id());
+        storage().deleteBatch(doomedBatch.id());
+        storage().deleteFile(doomedFile);
+        storage().deleteFile(orphanedInput);
+
+        long total = 0;
+        int calls = 0;
+        for (long n; (n = storage().purgeOrphanedRows(10)) > 0; ) {
+            assertThat(n).isLessThanOrEqualTo(20);
+            total += n;
+            calls++;
+            assertThat(calls).as("purge terminates").isLessThan(50);
+        }
+
+        assertThat(total).isEqualTo(25 + 25 + 5);
+        assertThat(calls).isGreaterThanOrEqualTo(3);
+        assertThat(storage().getRequests(doomedRequests)).allMatch(RequestLookup.Missing.class::isInstance);
+        assertThat(content(liveFile)).isEqualTo(liveContent);
+        assertThat(requests(liveBatch.id())).isEqualTo(liveRequests);
+        assertThat(requests(survivor.id())).isEqualTo(survivorRequests);
+        assertThat(batch(liveBatch.id()).counts()).isEqualTo(counts(8, 8, 0, 0, 0, 0));
+        assertThat(storage().purgeOrphanedRows(10)).isZero();
+    }
+
+    @Test
+    @Rule("BS-10.10")
+    default void concurrentPurges() {
+        FileId file = upload("many.jsonl", templates(120, M));
+        Batch doomed = newBatch(input(file));
+        Batch live = newBatch(input(upload(3, M)));
+        storage().deleteBatch(doomed.id());
+        storage().deleteFile(file);
+        AtomicLong deleted = new AtomicLong();
+
+        Concurrently.run(4, worker -> {
+            for (int call = 0; call <= 240; call++) {
+                long n = storage().purgeOrphanedRows(7);
+                if (n == 0) {
+                    return;
+                }
+                assertThat(n).isLessThanOrEqualTo(14);
+                deleted.addAndGet(n);
+            }
+            throw new AssertionError("purgeOrphanedRows never ran dry");
+        });
+
+        assertThat(deleted.get()).isEqualTo(240);
+        assertThat(storage().purgeOrphanedRows(7)).isZero();
+        assertThat(requests(live.id())).hasSize(3);
     }
 }

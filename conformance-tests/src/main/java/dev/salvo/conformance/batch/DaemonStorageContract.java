@@ -3,7 +3,7 @@ package dev.salvo.conformance.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvo.conformance.Capability;
-import dev.salvo.conformance.Concurrently;
+
 import dev.salvo.conformance.Requires;
 import dev.salvo.conformance.Rule;
 import dev.salvo.conformance.StoreContract;
@@ -12,10 +12,10 @@ import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ClaimToken;
-import dev.salvo.core.batch.FileContentItem;
-import dev.salvo.core.batch.FileId;
-import dev.salvo.core.batch.RequestId;
-import dev.salvo.core.batch.RequestLookup;
+
+
+
+
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.daemon.DaemonData;
@@ -28,13 +28,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link dev.salvo.core.daemon.DaemonStorage} adapter must pass: the daemon registry, the
- * stale-claim recovery that reads it, and the purges. Subclass it exactly like {@link BatchStorageContract}
+ * stale-claim recovery that reads it, and the purge of dead daemons. Subclass it exactly like {@link BatchStorageContract}
  * (the same hooks over the same {@link BatchStores}). Rules {@code DS-…}, listed in
  * {@code dev/salvo/conformance/batch/rules.tsv} after the {@code BS-…} rules.
  */
@@ -244,71 +244,6 @@ public abstract class DaemonStorageContract extends StoreContract<BatchStores> i
         assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 10)).isEqualTo(3);
         assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 10)).isZero();
         assertThat(batch(b.id()).counts()).isEqualTo(counts(5, 5, 0, 0, 0, 0));
-    }
-
-    // ================================================================ 4. purging orphaned rows
-
-    @Test
-    @Rule("DS-4.1")
-    void purgeOrphansInChunks() {
-        FileId doomedFile = upload("doomed.jsonl", templates(25, M));
-        Batch doomedBatch = newBatch(input(doomedFile));
-        List<RequestId> doomedRequests = ids(requests(doomedBatch.id()));
-        FileId liveFile = upload("live.jsonl", templates(8, M));
-        Batch liveBatch = newBatch(input(liveFile));
-        FileId orphanedInput = upload("orphaned.jsonl", templates(5, "model-b"));
-        Batch survivor = newBatch(input(orphanedInput));
-        List<BatchRequest> survivorRequests = requests(survivor.id());
-        List<FileContentItem> liveContent = content(liveFile);
-        List<BatchRequest> liveRequests = requests(liveBatch.id());
-        storage().deleteBatch(doomedBatch.id());
-        storage().deleteFile(doomedFile);
-        storage().deleteFile(orphanedInput);
-
-        long total = 0;
-        int calls = 0;
-        for (long n; (n = daemons().purgeOrphanedRows(10)) > 0; ) {
-            assertThat(n).isLessThanOrEqualTo(20);
-            total += n;
-            calls++;
-            assertThat(calls).as("purge terminates").isLessThan(50);
-        }
-
-        assertThat(total).isEqualTo(25 + 25 + 5);
-        assertThat(calls).isGreaterThanOrEqualTo(3);
-        assertThat(storage().getRequests(doomedRequests)).allMatch(RequestLookup.Missing.class::isInstance);
-        assertThat(content(liveFile)).isEqualTo(liveContent);
-        assertThat(requests(liveBatch.id())).isEqualTo(liveRequests);
-        assertThat(requests(survivor.id())).isEqualTo(survivorRequests);
-        assertThat(batch(liveBatch.id()).counts()).isEqualTo(counts(8, 8, 0, 0, 0, 0));
-        assertThat(daemons().purgeOrphanedRows(10)).isZero();
-    }
-
-    @Test
-    @Rule("DS-4.2")
-    void concurrentPurges() {
-        FileId file = upload("many.jsonl", templates(120, M));
-        Batch doomed = newBatch(input(file));
-        Batch live = newBatch(input(upload(3, M)));
-        storage().deleteBatch(doomed.id());
-        storage().deleteFile(file);
-        AtomicLong deleted = new AtomicLong();
-
-        Concurrently.run(4, worker -> {
-            for (int call = 0; call <= 240; call++) {
-                long n = daemons().purgeOrphanedRows(7);
-                if (n == 0) {
-                    return;
-                }
-                assertThat(n).isLessThanOrEqualTo(14);
-                deleted.addAndGet(n);
-            }
-            throw new AssertionError("purgeOrphanedRows never ran dry");
-        });
-
-        assertThat(deleted.get()).isEqualTo(240);
-        assertThat(daemons().purgeOrphanedRows(7)).isZero();
-        assertThat(requests(live.id())).hasSize(3);
     }
 
     // ================================================================ 5. durability

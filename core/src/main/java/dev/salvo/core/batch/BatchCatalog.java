@@ -68,7 +68,7 @@ public interface BatchCatalog {
     /**
      * Soft-deletes a file: batches reading it are cancelled if still running and lose their link to it;
      * a batch whose output or error file this is loses that link. Templates are removed later by
-     * {@link dev.salvo.core.daemon.DaemonStorage#purgeOrphanedRows}.
+     * {@link BatchMaintenance#purgeOrphanedRows}.
      */
     void deleteFile(FileId id);
 

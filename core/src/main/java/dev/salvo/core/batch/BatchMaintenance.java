@@ -37,4 +37,11 @@ public interface BatchMaintenance {
 
     /** Batches that became completed, failed or expired and were not yet notified — each returned once across all callers. */
     List<BatchNotification> pollCompletedBatches(int limit);
+
+    /**
+     * Hard-deletes up to {@code batchSize} requests of soft-deleted batches and up to {@code batchSize}
+     * templates of soft-deleted files. Safe to run on several replicas at once. (The seed has it on the
+     * daemon registry; it purges batch rows, so it lives here.) @return rows deleted
+     */
+    long purgeOrphanedRows(int batchSize);
 }

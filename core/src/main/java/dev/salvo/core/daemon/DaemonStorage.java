@@ -19,12 +19,6 @@ public interface DaemonStorage {
     /** Newest first; {@code status} empty = all. */
     List<DaemonRecord> listDaemons(Optional<DaemonStatus> status);
 
-    /**
-     * Hard-deletes up to {@code batchSize} requests of soft-deleted batches and up to {@code batchSize}
-     * templates of soft-deleted files. Safe to run on several replicas at once. @return rows deleted
-     */
-    long purgeOrphanedRows(int batchSize);
-
     /** Removes records of daemons dead for longer than {@code retention}. @return records removed */
     long purgeDeadDaemons(Duration retention);
 }
