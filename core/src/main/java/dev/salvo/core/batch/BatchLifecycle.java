@@ -23,8 +23,19 @@ public final class BatchLifecycle {
             unset = Set.copyOf(unset);
         }
 
+        /** Plain loops: adapters ask this under their store lock on every write. */
         public boolean test(Set<BatchStamp> stamps) {
-            return stamps.containsAll(set) && unset.stream().noneMatch(stamps::contains);
+            for (BatchStamp stamp : set) {
+                if (!stamps.contains(stamp)) {
+                    return false;
+                }
+            }
+            for (BatchStamp stamp : unset) {
+                if (stamps.contains(stamp)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
