@@ -93,6 +93,15 @@ abstract class DaemonEndToEndContract {
         return daemon;
     }
 
+    /** Waits (at most {@code WAIT}) until the upstream serves {@code calls} calls at once. @return the deadline it used */
+    private long awaitActiveCalls(int calls) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (upstream.active() < calls && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return deadline;
+    }
+
     private Batch submit(int requests, String window) {
         List<RequestTemplateInput> templates = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
@@ -237,10 +246,7 @@ abstract class DaemonEndToEndContract {
         upstream.script(call -> TestUpstream.echo(call, Duration.ofSeconds(30)));
         Batch batch = submit(100, "24h");
         BatchDaemon daemon = daemon(config(10));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (upstream.active() < 10 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        awaitActiveCalls(10);
         assertThat(upstream.active()).isEqualTo(10);
 
         storage.cancelBatch(batch.id());
@@ -263,10 +269,7 @@ abstract class DaemonEndToEndContract {
         upstream.script(call -> TestUpstream.echo(call, Duration.ofMillis(800)));
         Batch batch = submit(5, "24h");
         BatchDaemon zombie = daemon(config(5));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (upstream.active() < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        long deadline = awaitActiveCalls(5);
         assertThat(upstream.active()).isEqualTo(5);
         // Another process decides the zombie is dead, returns its requests and claims them for an heir.
         DaemonRecord record = daemonStorage.getDaemon(zombie.id());
@@ -299,10 +302,7 @@ abstract class DaemonEndToEndContract {
         upstream.script(call -> TestUpstream.echo(call, Duration.ofSeconds(30)));
         Batch batch = submit(30, "24h");
         BatchDaemon daemon = daemon(config(5));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (upstream.active() < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        awaitActiveCalls(5);
 
         daemon.close();
 

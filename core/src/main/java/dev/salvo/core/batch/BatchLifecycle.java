@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The batch-level rules every adapter applies — when a batch settles, what may be retried, cancelled or
@@ -63,21 +64,17 @@ public final class BatchLifecycle {
     private BatchLifecycle() {
     }
 
-    /** What an adapter can tell about a batch when it settles it; the two questions that cost a query are asked only if needed. */
-    public interface SettleFacts {
-        Set<BatchStamp> stamps();
-
-        /** Templates in the batch (its original requests). */
-        long total();
-
-        /** Originals that are terminal (completed, failed, canceled or superseded). */
-        long finishedOriginals();
-
-        /** Whether any request (original or copy) is claimed or processing. */
-        boolean anyInFlight();
-
-        /** Whether any escalated copy is still live (pending, claimed or processing): it may still win its template. */
-        boolean anyLiveCopy();
+    /**
+     * What an adapter can tell about a batch when it settles it. The two questions that may cost a
+     * query are suppliers, asked only if the rule gets to them.
+     *
+     * @param total             templates in the batch (its original requests)
+     * @param finishedOriginals originals that are terminal (completed, failed, canceled or superseded)
+     * @param anyInFlight       whether any request (original or copy) is claimed or processing
+     * @param anyLiveCopy       whether an escalated copy is still live while its original is terminal: it may still win its template
+     */
+    public record SettleFacts(Set<BatchStamp> stamps, long total, long finishedOriginals, BooleanSupplier anyInFlight,
+                              BooleanSupplier anyLiveCopy) {
     }
 
     /** The batch-level transition a settle makes. */
@@ -100,10 +97,10 @@ public final class BatchLifecycle {
             return Settlement.STAY;
         }
         if (stamps.contains(BatchStamp.CANCELLING)) {
-            return batch.anyInFlight() ? Settlement.STAY : Settlement.CANCELLED;
+            return batch.anyInFlight().getAsBoolean() ? Settlement.STAY : Settlement.CANCELLED;
         }
         if (stamps.contains(BatchStamp.IN_PROGRESS) && batch.total() > 0 && batch.finishedOriginals() >= batch.total()
-                && !batch.anyLiveCopy()) {
+                && !batch.anyLiveCopy().getAsBoolean()) {
             return Settlement.COMPLETED;
         }
         return Settlement.STAY;

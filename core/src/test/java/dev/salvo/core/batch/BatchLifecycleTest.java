@@ -21,49 +21,21 @@ class BatchLifecycleTest {
 
     private static final Instant T = Instant.parse("2026-12-07T12:00:00Z");
 
-    /** Facts that count how often the costly questions were asked. */
-    private static final class Facts implements BatchLifecycle.SettleFacts {
-        final Set<BatchStamp> stamps;
-        final long total;
-        final long finished;
-        final boolean inFlight;
-        final boolean liveCopy;
-        final AtomicInteger asked = new AtomicInteger();
-
-        Facts(Set<BatchStamp> stamps, long total, long finished, boolean inFlight, boolean liveCopy) {
-            this.stamps = stamps;
-            this.total = total;
-            this.finished = finished;
-            this.inFlight = inFlight;
-            this.liveCopy = liveCopy;
-        }
-
-        public Set<BatchStamp> stamps() {
-            return stamps;
-        }
-
-        public long total() {
-            return total;
-        }
-
-        public long finishedOriginals() {
-            return finished;
-        }
-
-        public boolean anyInFlight() {
+    /** Facts whose costly questions count how often they were asked. */
+    private static BatchLifecycle.SettleFacts facts(Set<BatchStamp> stamps, long total, long finished, boolean inFlight,
+                                                    boolean liveCopy, AtomicInteger asked) {
+        return new BatchLifecycle.SettleFacts(stamps, total, finished, () -> {
             asked.incrementAndGet();
             return inFlight;
-        }
-
-        public boolean anyLiveCopy() {
+        }, () -> {
             asked.incrementAndGet();
             return liveCopy;
-        }
+        });
     }
 
     private static BatchLifecycle.Settlement settle(Set<BatchStamp> stamps, long total, long finished, boolean inFlight,
                                                     boolean liveCopy) {
-        return BatchLifecycle.settle(new Facts(stamps, total, finished, inFlight, liveCopy));
+        return BatchLifecycle.settle(facts(stamps, total, finished, inFlight, liveCopy, new AtomicInteger()));
     }
 
     @Test
@@ -92,13 +64,15 @@ class BatchLifecycleTest {
     @Test
     void aTerminalBatchNeverSettlesAgainAndTheCostlyQuestionsAreNotAsked() {
         for (BatchStamp terminal : EnumSet.of(COMPLETED, FAILED, CANCELLED, EXPIRED)) {
-            Facts facts = new Facts(EnumSet.of(IN_PROGRESS, CANCELLING, terminal), 2, 2, false, false);
-            assertThat(BatchLifecycle.settle(facts)).as("%s", terminal).isEqualTo(BatchLifecycle.Settlement.STAY);
-            assertThat(facts.asked).hasValue(0);
+            AtomicInteger asked = new AtomicInteger();
+            assertThat(BatchLifecycle.settle(facts(EnumSet.of(IN_PROGRESS, CANCELLING, terminal), 2, 2, false, false, asked)))
+                    .as("%s", terminal).isEqualTo(BatchLifecycle.Settlement.STAY);
+            assertThat(asked).hasValue(0);
         }
-        Facts unfinished = new Facts(EnumSet.of(IN_PROGRESS), 4, 3, true, true);
-        assertThat(BatchLifecycle.settle(unfinished)).isEqualTo(BatchLifecycle.Settlement.STAY);
-        assertThat(unfinished.asked).as("an unfinished template decides without asking").hasValue(0);
+        AtomicInteger asked = new AtomicInteger();
+        assertThat(BatchLifecycle.settle(facts(EnumSet.of(IN_PROGRESS), 4, 3, true, true, asked)))
+                .isEqualTo(BatchLifecycle.Settlement.STAY);
+        assertThat(asked).as("an unfinished template decides without asking").hasValue(0);
     }
 
     @Test
@@ -150,6 +124,12 @@ class BatchLifecycleTest {
         assertThat(rule.test(EnumSet.of(IN_PROGRESS, FINALIZING))).isTrue();
         assertThat(rule.test(EnumSet.of(IN_PROGRESS))).isFalse();
         assertThat(rule.test(EnumSet.of(IN_PROGRESS, FINALIZING, DELETED))).isFalse();
+    }
+
+    @Test
+    void stampsAreReadThroughAPredicate() {
+        assertThat(BatchStamp.where(stamp -> stamp == IN_PROGRESS || stamp == DELETED)).containsExactly(IN_PROGRESS, DELETED);
+        assertThat(BatchStamp.where(stamp -> false)).isEmpty();
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -170,52 +169,26 @@ final class BatchEntry {
 
     /** The stamps that are set, as the domain's batch rules read them. */
     Set<BatchStamp> stamps() {
-        Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
-        stamp(stamps, inProgressAt, BatchStamp.IN_PROGRESS);
-        stamp(stamps, finalizingAt, BatchStamp.FINALIZING);
-        stamp(stamps, completedAt, BatchStamp.COMPLETED);
-        stamp(stamps, failedAt, BatchStamp.FAILED);
-        stamp(stamps, expiredAt, BatchStamp.EXPIRED);
-        stamp(stamps, cancellingAt, BatchStamp.CANCELLING);
-        stamp(stamps, cancelledAt, BatchStamp.CANCELLED);
-        stamp(stamps, deletedAt, BatchStamp.DELETED);
-        return stamps;
-    }
-
-    private static void stamp(Set<BatchStamp> stamps, long at, BatchStamp stamp) {
-        if (at != Nanos.NONE) {
-            stamps.add(stamp);
-        }
+        return BatchStamp.where(stamp -> switch (stamp) {
+            case IN_PROGRESS -> inProgressAt != Nanos.NONE;
+            case FINALIZING -> finalizingAt != Nanos.NONE;
+            case COMPLETED -> completedAt != Nanos.NONE;
+            case FAILED -> failedAt != Nanos.NONE;
+            case EXPIRED -> expiredAt != Nanos.NONE;
+            case CANCELLING -> cancellingAt != Nanos.NONE;
+            case CANCELLED -> cancelledAt != Nanos.NONE;
+            case DELETED -> deletedAt != Nanos.NONE;
+        });
     }
 
     /**
      * What {@link BatchLifecycle#settle} asks about this batch. A copy still racing a terminal original is
-     * what {@code awaitingCopy} counts; a copy whose original is live cannot matter once every original
-     * is terminal, so the two answers agree wherever the rule asks.
+     * what {@code awaitingCopy} counts: the rule's question.
      */
     BatchLifecycle.SettleFacts settleFacts() {
-        BatchEntry batch = this;
-        return new BatchLifecycle.SettleFacts() {
-            public Set<BatchStamp> stamps() {
-                return batch.stamps();
-            }
-
-            public long total() {
-                return batch.table == null ? 0 : batch.templateCount;
-            }
-
-            public long finishedOriginals() {
-                return batch.table == null ? 0 : batch.table.originalsTerminal();
-            }
-
-            public boolean anyInFlight() {
-                return batch.table != null && batch.table.inFlightCount() > 0;
-            }
-
-            public boolean anyLiveCopy() {
-                return batch.table != null && batch.table.awaitingCopy() > 0;
-            }
-        };
+        RequestTable t = table;
+        return new BatchLifecycle.SettleFacts(stamps(), t == null ? 0 : templateCount, t == null ? 0 : t.originalsTerminal(),
+                () -> t != null && t.inFlightCount() > 0, () -> t != null && t.awaitingCopy() > 0);
     }
 
     /** The request table is needed but not in memory: load it before touching requests. */

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,48 +186,22 @@ final class BatchRow {
 
     /** The stamps that are set, as the domain's batch rules read them. */
     Set<BatchStamp> stamps() {
-        Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
-        stamp(stamps, inProgressAt, BatchStamp.IN_PROGRESS);
-        stamp(stamps, finalizingAt, BatchStamp.FINALIZING);
-        stamp(stamps, completedAt, BatchStamp.COMPLETED);
-        stamp(stamps, failedAt, BatchStamp.FAILED);
-        stamp(stamps, expiredAt, BatchStamp.EXPIRED);
-        stamp(stamps, cancellingAt, BatchStamp.CANCELLING);
-        stamp(stamps, cancelledAt, BatchStamp.CANCELLED);
-        stamp(stamps, deletedAt, BatchStamp.DELETED);
-        return stamps;
-    }
-
-    private static void stamp(Set<BatchStamp> stamps, Instant at, BatchStamp stamp) {
-        if (at != null) {
-            stamps.add(stamp);
-        }
+        return BatchStamp.where(stamp -> switch (stamp) {
+            case IN_PROGRESS -> inProgressAt != null;
+            case FINALIZING -> finalizingAt != null;
+            case COMPLETED -> completedAt != null;
+            case FAILED -> failedAt != null;
+            case EXPIRED -> expiredAt != null;
+            case CANCELLING -> cancellingAt != null;
+            case CANCELLED -> cancelledAt != null;
+            case DELETED -> deletedAt != null;
+        });
     }
 
     /** What {@link BatchLifecycle#settle} asks about this batch. */
     BatchLifecycle.SettleFacts settleFacts() {
-        BatchRow batch = this;
-        return new BatchLifecycle.SettleFacts() {
-            public Set<BatchStamp> stamps() {
-                return batch.stamps();
-            }
-
-            public long total() {
-                return batch.originals.size();
-            }
-
-            public long finishedOriginals() {
-                return batch.originals.size() - batch.unfinishedOriginals();
-            }
-
-            public boolean anyInFlight() {
-                return batch.inFlight() > 0;
-            }
-
-            public boolean anyLiveCopy() {
-                return batch.liveCopies() > 0;
-            }
-        };
+        return new BatchLifecycle.SettleFacts(stamps(), originals.size(), originals.size() - unfinishedOriginals(),
+                () -> inFlight() > 0, () -> liveCopies() > 0);
     }
 
     boolean terminal() {

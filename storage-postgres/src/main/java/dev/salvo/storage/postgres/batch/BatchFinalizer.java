@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -55,53 +54,23 @@ final class BatchFinalizer {
                 + " total_requests, completed_count, failed_count, canceled_count";
 
         Set<BatchStamp> stamps() {
-            Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
-            if (inProgress) {
-                stamps.add(BatchStamp.IN_PROGRESS);
-            }
-            if (completed) {
-                stamps.add(BatchStamp.COMPLETED);
-            }
-            if (failed) {
-                stamps.add(BatchStamp.FAILED);
-            }
-            if (cancelled) {
-                stamps.add(BatchStamp.CANCELLED);
-            }
-            if (expired) {
-                stamps.add(BatchStamp.EXPIRED);
-            }
-            if (cancelling) {
-                stamps.add(BatchStamp.CANCELLING);
-            }
-            return stamps;
+            return BatchStamp.where(stamp -> switch (stamp) {
+                case IN_PROGRESS -> inProgress;
+                case COMPLETED -> completed;
+                case FAILED -> failed;
+                case CANCELLED -> cancelled;
+                case EXPIRED -> expired;
+                case CANCELLING -> cancelling;
+                case FINALIZING, DELETED -> false; // not read with the row: no settle rule asks
+            });
         }
 
         /** The counters answer from the locked row; the two existence questions are asked of the requests only if the rule gets to them. */
         BatchLifecycle.SettleFacts settleFacts(DSLContext tx) {
-            BatchState b = this;
-            return new BatchLifecycle.SettleFacts() {
-                public Set<BatchStamp> stamps() {
-                    return b.stamps();
-                }
-
-                public long total() {
-                    return b.total();
-                }
-
-                public long finishedOriginals() {
-                    return b.completedCount() + b.failedCount() + b.canceledCount();
-                }
-
-                public boolean anyInFlight() {
-                    return tx.fetchExists(R, R.BATCH_ID.eq(b.id()).and(RequestStates.in(R.STATE, RequestStates.IN_FLIGHT)));
-                }
-
-                public boolean anyLiveCopy() {
-                    return tx.fetchExists(R, R.BATCH_ID.eq(b.id()).and(R.ESCALATED_FROM.isNotNull())
-                            .and(RequestStates.in(R.STATE, RequestStates.LIVE)));
-                }
-            };
+            return new BatchLifecycle.SettleFacts(stamps(), total, completedCount + failedCount + canceledCount,
+                    () -> tx.fetchExists(R, R.BATCH_ID.eq(id).and(RequestStates.in(R.STATE, RequestStates.IN_FLIGHT))),
+                    () -> tx.fetchExists(R, R.BATCH_ID.eq(id).and(R.ESCALATED_FROM.isNotNull())
+                            .and(RequestStates.in(R.STATE, RequestStates.LIVE))));
         }
 
         static BatchState read(ResultSet rs) throws SQLException {

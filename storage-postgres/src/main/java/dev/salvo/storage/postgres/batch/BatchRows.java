@@ -13,7 +13,6 @@ import dev.salvo.storage.postgres.jooq.tables.Batches;
 import dev.salvo.storage.postgres.jooq.tables.Requests;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -98,14 +97,7 @@ final class BatchRows {
 
     /** The stamps set in a row that has the stamp columns it is asked about (missing columns count as unset). */
     static Set<BatchStamp> stamps(Record row, Batches b) {
-        Set<BatchStamp> stamps = EnumSet.noneOf(BatchStamp.class);
-        for (BatchStamp stamp : BatchStamp.values()) {
-            Field<Instant> column = column(b, stamp);
-            if (row.field(column) != null && row.get(column) != null) {
-                stamps.add(stamp);
-            }
-        }
-        return stamps;
+        return BatchStamp.where(stamp -> row.field(column(b, stamp)) != null && row.get(column(b, stamp)) != null);
     }
 
     static Batch batch(Record row) {
