@@ -137,7 +137,7 @@ public final class HttpApi implements AutoCloseable {
         /** Ready when every store it serves answers a cheap read. */
         private boolean ready() {
             if (checkpoints != null) {
-                checkpoints.count("readyz");
+                CheckpointRoutes.checkReady(checkpoints);
             }
             if (batches != null) {
                 batches.listBatches(ListBatchesFilter.all().page(null, 1));

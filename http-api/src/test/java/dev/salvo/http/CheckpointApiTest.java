@@ -44,6 +44,12 @@ class CheckpointApiTest {
         api.close();
     }
 
+    /** No thread of either tenant of this test exists. */
+    private void assertNothingStored() {
+        assertThat(store.listThreads("alice")).isEmpty();
+        assertThat(store.listThreads("bob")).isEmpty();
+    }
+
     private static void assertError(TestClient.Response r, int status, String code) {
         assertThat(r.status()).as(new String(r.body())).isEqualTo(status);
         JsonNode error = r.json().get("error");
@@ -102,7 +108,7 @@ class CheckpointApiTest {
         assertError(alice.get("/v1/checkpoints/run-1/latest"), 404, "thread_not_found");
         assertError(alice.delete("/v1/checkpoints/run-1"), 404, "thread_not_found");
         assertThat(alice.get("/v1/checkpoints/run-1/count").json().get("count").asLong()).isZero();
-        assertThat(store.listThreads()).isEmpty();
+        assertNothingStored();
     }
 
     @Test
@@ -130,7 +136,7 @@ class CheckpointApiTest {
         assertError(alice.send(alice.as(null).builder("/v1/checkpoints").header("Authorization", "Basic c2stYWxpY2U=").GET()),
                 401, "invalid_api_key");
         assertError(alice.as(null).post("/v1/checkpoints/t", "{\"state_json\": 1}"), 401, "missing_api_key");
-        assertThat(store.listThreads()).isEmpty();
+        assertNothingStored();
     }
 
     @Test
@@ -164,7 +170,7 @@ class CheckpointApiTest {
         byte[] big = new byte[MAX_STATE + 1];
         assertError(alice.post("/v1/checkpoints/t", "{\"state\": \"" + Base64.getEncoder().encodeToString(big) + "\"}"),
                 413, "payload_too_large");
-        assertThat(store.listThreads()).isEmpty();
+        assertNothingStored();
     }
 
     @Test

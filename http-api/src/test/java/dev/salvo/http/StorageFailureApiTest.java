@@ -29,7 +29,7 @@ class StorageFailureApiTest {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.getName().equals("toString") ? "broken" : null;
                     }
-                    throw new CheckpointException.Storage("connection refused", null);
+                    throw new CheckpointException.Backend("connection refused", null);
                 });
         api = HttpApi.create(new HttpApiSettings("127.0.0.1", 0, 4096, 0), key -> switch (key) {
             case "sk-alice" -> Optional.of(new Principal("alice", false));

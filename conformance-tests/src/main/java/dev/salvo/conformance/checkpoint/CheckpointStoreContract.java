@@ -1,7 +1,6 @@
 package dev.salvo.conformance.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.salvo.conformance.Capability;
@@ -10,14 +9,18 @@ import dev.salvo.conformance.Requires;
 import dev.salvo.conformance.Rule;
 import dev.salvo.conformance.StoreContract;
 import dev.salvo.core.checkpoint.Checkpoint;
-import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
+import dev.salvo.core.checkpoint.CheckpointException.Conflict;
+import dev.salvo.core.checkpoint.CheckpointException.Entity;
+import dev.salvo.core.checkpoint.CheckpointException.NotFound;
 import dev.salvo.core.checkpoint.CheckpointException.Reason;
-import dev.salvo.core.checkpoint.CheckpointException;
+import dev.salvo.core.checkpoint.CheckpointException.Validation;
 import dev.salvo.core.checkpoint.CheckpointManager;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.checkpoint.ListOptions;
 import dev.salvo.core.checkpoint.SaveOptions;
+import dev.salvo.core.checkpoint.ThreadKey;
+import dev.salvo.core.checkpoint.ThreadListOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,8 +45,15 @@ import org.junit.jupiter.api.Test;
 public abstract class CheckpointStoreContract extends StoreContract<CheckpointStore> {
 
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
+    /** The owner of every thread in a rule that is not about owners. */
+    protected static final String OWNER = "alice";
 
     // ---------------------------------------------------------------- helpers
+
+    /** The thread {@code threadId} of {@link #OWNER}. */
+    protected static ThreadKey key(String threadId) {
+        return ThreadKey.of(OWNER, threadId);
+    }
 
     protected static CheckpointMetadata meta(String threadId, String id) {
         return CheckpointMetadata.of(id, threadId, T0, 0);
@@ -54,7 +64,11 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     }
 
     private String save(String threadId, String id) {
-        return store().save(threadId, meta(threadId, id), bytes("state of " + id));
+        return save(key(threadId), id);
+    }
+
+    private String save(ThreadKey thread, String id) {
+        return store().save(thread, meta(thread.threadId(), id), bytes("state of " + id));
     }
 
     private List<String> ids(List<CheckpointMetadata> metadata) {
@@ -67,8 +81,41 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         }
     }
 
-    private static InvalidState invalid(ThrowingCallable call) {
-        return catchThrowableOfType(InvalidState.class, call);
+    /** The Validation {@code call} throws, asserted to have {@code reason}. */
+    private static Validation invalid(ThrowingCallable call, Reason reason) {
+        Validation e = catchThrowableOfType(Validation.class, call);
+        assertThat(e).as("a Validation with reason %s", reason).isNotNull();
+        assertThat(e.reason()).isEqualTo(reason);
+        return e;
+    }
+
+    /** The NotFound {@code call} throws, asserted to be about the whole thread {@code thread}. */
+    private static NotFound threadNotFound(ThreadKey thread, ThrowingCallable call) {
+        NotFound e = catchThrowableOfType(NotFound.class, call);
+        assertThat(e).as("a NotFound of thread %s", thread).isNotNull();
+        assertThat(e.entity()).isEqualTo(Entity.THREAD);
+        assertThat(e.thread()).isEqualTo(thread);
+        assertThat(e.checkpointId()).isNull();
+        return e;
+    }
+
+    /** The NotFound {@code call} throws, asserted to be about checkpoint {@code checkpointId} of {@code thread}. */
+    private static NotFound checkpointNotFound(ThreadKey thread, String checkpointId, ThrowingCallable call) {
+        NotFound e = catchThrowableOfType(NotFound.class, call);
+        assertThat(e).as("a NotFound of checkpoint %s in %s", checkpointId, thread).isNotNull();
+        assertThat(e.entity()).isEqualTo(Entity.CHECKPOINT);
+        assertThat(e.thread()).isEqualTo(thread);
+        assertThat(e.checkpointId()).isEqualTo(checkpointId);
+        return e;
+    }
+
+    /** The Conflict {@code call} throws, asserted to name {@code checkpointId} in {@code thread}. */
+    private static Conflict conflict(ThreadKey thread, String checkpointId, ThrowingCallable call) {
+        Conflict e = catchThrowableOfType(Conflict.class, call);
+        assertThat(e).as("a Conflict on %s in %s", checkpointId, thread).isNotNull();
+        assertThat(e.thread()).isEqualTo(thread);
+        assertThat(e.checkpointId()).isEqualTo(checkpointId);
+        return e;
     }
 
     private CheckpointManager manager(int maxPerThread) {
@@ -82,10 +129,10 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void roundTripsEveryField() {
         CheckpointMetadata m = new CheckpointMetadata("cp-1", "thread-1", T0, "parent-0", 7, "after tool call",
                 List.of("b-tag", "a-tag", "b-tag"), 0, Map.of("k1", "v1", "model", "gpt-x"), 0);
-        String id = store().save("thread-1", m, bytes("hello"));
+        String id = store().save(key("thread-1"), m, bytes("hello"));
 
         assertThat(id).isEqualTo("cp-1");
-        Checkpoint loaded = store().load("thread-1", "cp-1");
+        Checkpoint loaded = store().load(key("thread-1"), "cp-1");
         CheckpointMetadata got = loaded.metadata();
         assertThat(got.id()).isEqualTo("cp-1");
         assertThat(got.threadId()).isEqualTo("thread-1");
@@ -98,8 +145,8 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         assertThat(got.stateSize()).isEqualTo(5);
         assertThat(got.sequence()).isEqualTo(1);
         assertThat(got).isEqualTo(m.asStored(1, 5));
-        assertThat(store().list("thread-1")).containsExactly(got);
-        assertThat(store().loadLatest("thread-1").metadata()).isEqualTo(got);
+        assertThat(store().list(key("thread-1"))).containsExactly(got);
+        assertThat(store().loadLatest(key("thread-1")).metadata()).isEqualTo(got);
     }
 
     @Test
@@ -109,16 +156,16 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         for (int i = 0; i < state.length; i++) {
             state[i] = (byte) i;
         }
-        store().save("t", meta("t", "bin"), state);
-        assertThat(store().load("t", "bin").state()).isEqualTo(state);
-        assertThat(store().loadLatest("t").state()).isEqualTo(state);
+        store().save(key("t"), meta("t", "bin"), state);
+        assertThat(store().load(key("t"), "bin").state()).isEqualTo(state);
+        assertThat(store().loadLatest(key("t")).state()).isEqualTo(state);
     }
 
     @Test
     @Rule("CK-1.3")
     void emptyStateRoundTrips() {
-        store().save("t", meta("t", "empty"), new byte[0]);
-        Checkpoint loaded = store().load("t", "empty");
+        store().save(key("t"), meta("t", "empty"), new byte[0]);
+        Checkpoint loaded = store().load(key("t"), "empty");
         assertThat(loaded.state()).isEmpty();
         assertThat(loaded.metadata().stateSize()).isZero();
     }
@@ -128,8 +175,8 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void largeStateRoundTrips() {
         byte[] state = new byte[10 * 1024 * 1024];
         new Random(42).nextBytes(state);
-        store().save("big", meta("big", "ten-mb"), state);
-        Checkpoint loaded = store().load("big", "ten-mb");
+        store().save(key("big"), meta("big", "ten-mb"), state);
+        Checkpoint loaded = store().load(key("big"), "ten-mb");
         assertThat(loaded.metadata().stateSize()).isEqualTo(state.length);
         assertThat(loaded.state()).isEqualTo(state);
     }
@@ -138,16 +185,16 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-1.5")
     void stateSizeIsAssignedByStore() {
         CheckpointMetadata lying = new CheckpointMetadata("x", "t", T0, null, 1, null, List.of(), 999_999, Map.of(), 0);
-        store().save("t", lying, bytes("abc"));
-        assertThat(store().load("t", "x").metadata().stateSize()).isEqualTo(3);
-        assertThat(store().list("t").getFirst().stateSize()).isEqualTo(3);
+        store().save(key("t"), lying, bytes("abc"));
+        assertThat(store().load(key("t"), "x").metadata().stateSize()).isEqualTo(3);
+        assertThat(store().list(key("t")).getFirst().stateSize()).isEqualTo(3);
     }
 
     @Test
     @Rule("CK-1.6")
     void absentFieldsStayAbsent() {
-        store().save("t", meta("t", "bare"), bytes("x"));
-        CheckpointMetadata got = store().load("t", "bare").metadata();
+        store().save(key("t"), meta("t", "bare"), bytes("x"));
+        CheckpointMetadata got = store().load(key("t"), "bare").metadata();
         assertThat(got.parentId()).isNull();
         assertThat(got.label()).isNull();
         assertThat(got.tags()).isEmpty();
@@ -159,8 +206,8 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void unicodeTextRoundTrips() {
         CheckpointMetadata m = meta("t", "u").withLabel("étape ✓ 日本語 🚀").withTags(List.of("ünï", "\"quoted\" 'tag'"))
                 .withCustom(Map.of("ключ", "значение", "json", "{\"a\":[1,2]}\n\ttab"));
-        store().save("t", m, bytes("x"));
-        CheckpointMetadata got = store().load("t", "u").metadata();
+        store().save(key("t"), m, bytes("x"));
+        CheckpointMetadata got = store().load(key("t"), "u").metadata();
         assertThat(got.label()).isEqualTo("étape ✓ 日本語 🚀");
         assertThat(got.tags()).containsExactly("ünï", "\"quoted\" 'tag'");
         assertThat(got.custom()).isEqualTo(m.custom());
@@ -170,12 +217,12 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-1.8")
     void storeCopiesState() {
         byte[] state = bytes("original");
-        store().save("t", meta("t", "c"), state);
+        store().save(key("t"), meta("t", "c"), state);
         state[0] = 'X';
-        byte[] loaded = store().load("t", "c").state();
+        byte[] loaded = store().load(key("t"), "c").state();
         assertThat(loaded).isEqualTo(bytes("original"));
         loaded[1] = 'Y';
-        assertThat(store().load("t", "c").state()).isEqualTo(bytes("original"));
+        assertThat(store().load(key("t"), "c").state()).isEqualTo(bytes("original"));
     }
 
     // ---------------------------------------------------------------- 2. ordering
@@ -184,29 +231,29 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-2.1")
     void sequencesIncrease() {
         saveNumbered("t", 3);
-        assertThat(store().list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L, 3L);
-        store().delete("t", "c1");
+        assertThat(store().list(key("t"))).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L, 3L);
+        store().delete(key("t"), "c1");
         save("t", "c4");
-        assertThat(store().list("t")).extracting(CheckpointMetadata::sequence).containsExactly(2L, 3L, 4L);
+        assertThat(store().list(key("t"))).extracting(CheckpointMetadata::sequence).containsExactly(2L, 3L, 4L);
     }
 
     @Test
     @Rule("CK-2.2")
     void orderIsBySequenceNotTime() {
-        store().save("t", CheckpointMetadata.of("late", "t", T0.plusSeconds(60), 1), bytes("1"));
-        store().save("t", CheckpointMetadata.of("same-a", "t", T0, 2), bytes("2"));
-        store().save("t", CheckpointMetadata.of("same-b", "t", T0, 3), bytes("3"));
-        store().save("t", CheckpointMetadata.of("early", "t", T0.minusSeconds(3600), 4), bytes("4"));
-        assertThat(ids(store().list("t"))).containsExactly("late", "same-a", "same-b", "early");
+        store().save(key("t"), CheckpointMetadata.of("late", "t", T0.plusSeconds(60), 1), bytes("1"));
+        store().save(key("t"), CheckpointMetadata.of("same-a", "t", T0, 2), bytes("2"));
+        store().save(key("t"), CheckpointMetadata.of("same-b", "t", T0, 3), bytes("3"));
+        store().save(key("t"), CheckpointMetadata.of("early", "t", T0.minusSeconds(3600), 4), bytes("4"));
+        assertThat(ids(store().list(key("t")))).containsExactly("late", "same-a", "same-b", "early");
     }
 
     @Test
     @Rule("CK-2.3")
     void latestIsHighestSequence() {
-        store().save("t", CheckpointMetadata.of("newest-time", "t", T0.plusSeconds(999), 50), bytes("a"));
-        store().save("t", CheckpointMetadata.of("highest-step", "t", T0, 99), bytes("b"));
-        store().save("t", CheckpointMetadata.of("last-saved", "t", T0.minusSeconds(999), 1), bytes("c"));
-        Checkpoint latest = store().loadLatest("t");
+        store().save(key("t"), CheckpointMetadata.of("newest-time", "t", T0.plusSeconds(999), 50), bytes("a"));
+        store().save(key("t"), CheckpointMetadata.of("highest-step", "t", T0, 99), bytes("b"));
+        store().save(key("t"), CheckpointMetadata.of("last-saved", "t", T0.minusSeconds(999), 1), bytes("c"));
+        Checkpoint latest = store().loadLatest(key("t"));
         assertThat(latest.id()).isEqualTo("last-saved");
         assertThat(latest.state()).isEqualTo(bytes("c"));
     }
@@ -215,18 +262,18 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-2.4")
     void latestAfterDelete() {
         saveNumbered("t", 3);
-        store().delete("t", "c3");
-        assertThat(store().loadLatest("t").id()).isEqualTo("c2");
+        store().delete(key("t"), "c3");
+        assertThat(store().loadLatest(key("t")).id()).isEqualTo("c2");
     }
 
     @Test
     @Rule("CK-2.5")
     void parentIsKeptAsGiven() {
         save("t", "root");
-        store().save("t", meta("t", "left").withParentId("root"), bytes("l"));
-        store().save("t", meta("t", "right").withParentId("root"), bytes("r"));
-        store().save("t", meta("t", "dangling").withParentId("not-in-this-thread"), bytes("d"));
-        assertThat(store().list("t")).extracting(CheckpointMetadata::parentId)
+        store().save(key("t"), meta("t", "left").withParentId("root"), bytes("l"));
+        store().save(key("t"), meta("t", "right").withParentId("root"), bytes("r"));
+        store().save(key("t"), meta("t", "dangling").withParentId("not-in-this-thread"), bytes("d"));
+        assertThat(store().list(key("t"))).extracting(CheckpointMetadata::parentId)
                 .containsExactly(null, "root", "root", "not-in-this-thread");
     }
 
@@ -235,50 +282,45 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Test
     @Rule("CK-3.1")
     void loadUnknownThread() {
-        CheckpointException.ThreadNotFound e = catchThrowableOfType(
-                CheckpointException.ThreadNotFound.class, () -> store().load("nobody", "c1"));
-        assertThat(e).isNotNull();
-        assertThat(e.threadId()).isEqualTo("nobody");
+        NotFound e = threadNotFound(key("nobody"), () -> store().load(key("nobody"), "c1"));
+        assertThat(e.id()).isEqualTo("nobody");
     }
 
     @Test
     @Rule("CK-3.2")
     void loadUnknownCheckpoint() {
         save("t", "c1");
-        CheckpointException.NotFound e = catchThrowableOfType(
-                CheckpointException.NotFound.class, () -> store().load("t", "c2"));
-        assertThat(e).isNotNull();
-        assertThat(e.checkpointId()).isEqualTo("c2");
-        assertThat(e.threadId()).isEqualTo("t");
+        NotFound e = checkpointNotFound(key("t"), "c2", () -> store().load(key("t"), "c2"));
+        assertThat(e.id()).isEqualTo("c2");
     }
 
     @Test
     @Rule("CK-3.3")
     void latestUnknownThread() {
-        assertThatThrownBy(() -> store().loadLatest("nobody")).isInstanceOf(CheckpointException.ThreadNotFound.class);
+        threadNotFound(key("nobody"), () -> store().loadLatest(key("nobody")));
     }
 
     @Test
     @Rule("CK-3.4")
     void listAndCountUnknownThread() {
-        assertThat(store().list("nobody")).isEmpty();
-        assertThat(store().list("nobody", ListOptions.newest(5))).isEmpty();
-        assertThat(store().count("nobody")).isZero();
-        assertThat(store().listThreads()).isEmpty();
+        assertThat(store().list(key("nobody"))).isEmpty();
+        assertThat(store().list(key("nobody"), ListOptions.newest(5))).isEmpty();
+        assertThat(store().count(key("nobody"))).isZero();
+        assertThat(store().listThreads(OWNER)).isEmpty();
     }
 
     @Test
     @Rule("CK-3.5")
     void emptiedThreadDoesNotExist() {
         saveNumbered("t", 2);
-        store().delete("t", "c1");
-        store().delete("t", "c2");
-        assertThatThrownBy(() -> store().load("t", "c1")).isInstanceOf(CheckpointException.ThreadNotFound.class);
-        assertThatThrownBy(() -> store().loadLatest("t")).isInstanceOf(CheckpointException.ThreadNotFound.class);
-        assertThat(store().listThreads()).doesNotContain("t");
-        assertThat(store().count("t")).isZero();
+        store().delete(key("t"), "c1");
+        store().delete(key("t"), "c2");
+        threadNotFound(key("t"), () -> store().load(key("t"), "c1"));
+        threadNotFound(key("t"), () -> store().loadLatest(key("t")));
+        assertThat(store().listThreads(OWNER)).doesNotContain("t");
+        assertThat(store().count(key("t"))).isZero();
         save("t", "again");
-        assertThat(store().list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L);
+        assertThat(store().list(key("t"))).extracting(CheckpointMetadata::sequence).containsExactly(1L);
     }
 
     // ---------------------------------------------------------------- 4. deletes
@@ -287,22 +329,22 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-4.1")
     void deleteOne() {
         saveNumbered("t", 3);
-        store().delete("t", "c2");
-        assertThat(ids(store().list("t"))).containsExactly("c1", "c3");
-        assertThat(store().count("t")).isEqualTo(2);
-        assertThatThrownBy(() -> store().load("t", "c2")).isInstanceOf(CheckpointException.NotFound.class);
-        assertThat(store().load("t", "c3").state()).isEqualTo(bytes("state of c3"));
+        store().delete(key("t"), "c2");
+        assertThat(ids(store().list(key("t")))).containsExactly("c1", "c3");
+        assertThat(store().count(key("t"))).isEqualTo(2);
+        checkpointNotFound(key("t"), "c2", () -> store().load(key("t"), "c2"));
+        assertThat(store().load(key("t"), "c3").state()).isEqualTo(bytes("state of c3"));
     }
 
     @Test
     @Rule("CK-4.2")
     void deleteIsIdempotent() {
         saveNumbered("t", 1);
-        store().delete("t", "missing");
-        store().delete("nobody", "c1");
-        store().delete("t", "c1");
-        store().delete("t", "c1");
-        assertThat(store().count("t")).isZero();
+        store().delete(key("t"), "missing");
+        store().delete(key("nobody"), "c1");
+        store().delete(key("t"), "c1");
+        store().delete(key("t"), "c1");
+        assertThat(store().count(key("t"))).isZero();
     }
 
     @Test
@@ -310,13 +352,13 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void deleteThread() {
         saveNumbered("a", 3);
         saveNumbered("b", 2);
-        store().deleteThread("a");
-        store().deleteThread("a");
-        store().deleteThread("never-existed");
-        assertThat(store().count("a")).isZero();
-        assertThat(store().list("a")).isEmpty();
-        assertThatThrownBy(() -> store().loadLatest("a")).isInstanceOf(CheckpointException.ThreadNotFound.class);
-        assertThat(ids(store().list("b"))).containsExactly("c1", "c2");
+        store().deleteThread(key("a"));
+        store().deleteThread(key("a"));
+        store().deleteThread(key("never-existed"));
+        assertThat(store().count(key("a"))).isZero();
+        assertThat(store().list(key("a"))).isEmpty();
+        threadNotFound(key("a"), () -> store().loadLatest(key("a")));
+        assertThat(ids(store().list(key("b")))).containsExactly("c1", "c2");
     }
 
     @Test
@@ -325,10 +367,10 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         for (String thread : List.of("zeta", "Alpha", "alpha", "b.2", "b-1", "b_3", "b:0", "10", "9")) {
             save(thread, "c");
         }
-        assertThat(store().listThreads()).containsExactly("10", "9", "Alpha", "alpha", "b-1", "b.2", "b:0", "b_3", "zeta");
-        store().delete("zeta", "c");
-        store().deleteThread("alpha");
-        assertThat(store().listThreads()).containsExactly("10", "9", "Alpha", "b-1", "b.2", "b:0", "b_3");
+        assertThat(store().listThreads(OWNER)).containsExactly("10", "9", "Alpha", "alpha", "b-1", "b.2", "b:0", "b_3", "zeta");
+        store().delete(key("zeta"), "c");
+        store().deleteThread(key("alpha"));
+        assertThat(store().listThreads(OWNER)).containsExactly("10", "9", "Alpha", "b-1", "b.2", "b:0", "b_3");
     }
 
     // ---------------------------------------------------------------- 5. validation
@@ -336,38 +378,34 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Test
     @Rule("CK-5.1")
     void threadMismatch() {
-        InvalidState e = invalid(() -> store().save("t", meta("other", "c1"), bytes("x")));
-        assertThat(e).isNotNull();
-        assertThat(e.reason()).isEqualTo(Reason.THREAD_MISMATCH);
-        assertThat(store().count("t")).isZero();
-        assertThat(store().count("other")).isZero();
-        assertThat(store().listThreads()).isEmpty();
+        invalid(() -> store().save(key("t"), meta("other", "c1"), bytes("x")), Reason.THREAD_MISMATCH);
+        assertThat(store().count(key("t"))).isZero();
+        assertThat(store().count(key("other"))).isZero();
+        assertThat(store().listThreads(OWNER)).isEmpty();
     }
 
     @Test
     @Rule("CK-5.2")
     void duplicateId() {
-        store().save("t", meta("t", "c1").withLabel("first"), bytes("first"));
-        InvalidState e = invalid(() -> store().save("t", meta("t", "c1").withLabel("second"), bytes("second")));
-        assertThat(e).isNotNull();
-        assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_ID);
-        Checkpoint kept = store().load("t", "c1");
+        store().save(key("t"), meta("t", "c1").withLabel("first"), bytes("first"));
+        conflict(key("t"), "c1", () -> store().save(key("t"), meta("t", "c1").withLabel("second"), bytes("second")));
+        Checkpoint kept = store().load(key("t"), "c1");
         assertThat(kept.metadata().label()).isEqualTo("first");
         assertThat(kept.state()).isEqualTo(bytes("first"));
-        assertThat(store().count("t")).isEqualTo(1);
+        assertThat(store().count(key("t"))).isEqualTo(1);
         save("t", "c2");
-        assertThat(store().list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L);
+        assertThat(store().list(key("t"))).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L);
     }
 
     @Test
     @Rule("CK-5.3")
     void sameIdInTwoThreads() {
-        store().save("a", meta("a", "shared"), bytes("in a"));
-        store().save("b", meta("b", "shared"), bytes("in b"));
-        assertThat(store().load("a", "shared").state()).isEqualTo(bytes("in a"));
-        assertThat(store().load("b", "shared").state()).isEqualTo(bytes("in b"));
-        store().delete("a", "shared");
-        assertThat(store().load("b", "shared").state()).isEqualTo(bytes("in b"));
+        store().save(key("a"), meta("a", "shared"), bytes("in a"));
+        store().save(key("b"), meta("b", "shared"), bytes("in b"));
+        assertThat(store().load(key("a"), "shared").state()).isEqualTo(bytes("in a"));
+        assertThat(store().load(key("b"), "shared").state()).isEqualTo(bytes("in b"));
+        store().delete(key("a"), "shared");
+        assertThat(store().load(key("b"), "shared").state()).isEqualTo(bytes("in b"));
     }
 
     @Test
@@ -377,30 +415,31 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         List<String> bad = List.of("..", ".", "", "a/b", "a\\b", "../etc", "x\0y", "spa ce", "é", "a".repeat(129));
         for (String id : bad) {
             List<ThrowingCallable> calls = List.of(
-                    () -> store().save(id, meta(id, "c1"), bytes("x")),
-                    () -> store().save("good", meta("good", id), bytes("x")),
-                    () -> store().save("good", meta("good", "c9").withParentId(id), bytes("x")),
-                    () -> store().load(id, "c1"),
-                    () -> store().load("good", id),
-                    () -> store().loadLatest(id),
-                    () -> store().list(id),
-                    () -> store().delete(id, "c1"),
-                    () -> store().delete("good", id),
-                    () -> store().deleteThread(id),
-                    () -> store().count(id),
-                    () -> store().prune(id, 1));
+                    () -> store().save(key(id), meta(id, "c1"), bytes("x")),
+                    () -> store().save(key("good"), meta("good", id), bytes("x")),
+                    () -> store().save(key("good"), meta("good", "c9").withParentId(id), bytes("x")),
+                    () -> store().load(key(id), "c1"),
+                    () -> store().load(key("good"), id),
+                    () -> store().loadLatest(key(id)),
+                    () -> store().list(key(id)),
+                    () -> store().delete(key(id), "c1"),
+                    () -> store().delete(key("good"), id),
+                    () -> store().deleteThread(key(id)),
+                    () -> store().count(key(id)),
+                    () -> store().prune(key(id), 1),
+                    () -> store().list(key("good"), ListOptions.newest(5).before(id)),
+                    () -> store().list(key("good"), ListOptions.oldest(5).after(id)),
+                    () -> store().listThreads(OWNER, ThreadListOptions.first(5).after(id)));
             for (ThrowingCallable call : calls) {
-                InvalidState e = invalid(call);
-                assertThat(e).as("id %s", id).isNotNull();
-                assertThat(e.reason()).isEqualTo(Reason.INVALID_ID);
+                invalid(call, Reason.INVALID_ID);
             }
         }
         assertThat("a".repeat(128)).satisfies(longest -> {
             save(longest, longest);
-            assertThat(store().load(longest, longest).id()).isEqualTo(longest);
+            assertThat(store().load(key(longest), longest).id()).isEqualTo(longest);
         });
-        assertThat(store().listThreads()).containsExactly("a".repeat(128), "good");
-        assertThat(ids(store().list("good"))).containsExactly("c1");
+        assertThat(store().listThreads(OWNER)).containsExactly("a".repeat(128), "good");
+        assertThat(ids(store().list(key("good")))).containsExactly("c1");
     }
 
     @Test
@@ -412,11 +451,9 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
                 meta("t", "c").withCustom(Map.of("k", "v\0")),
                 meta("t", "d").withCustom(Map.of("k\0", "v")));
         for (CheckpointMetadata m : bad) {
-            InvalidState e = invalid(() -> store().save("t", m, bytes("x")));
-            assertThat(e).isNotNull();
-            assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT);
+            invalid(() -> store().save(key("t"), m, bytes("x")), Reason.INVALID_ARGUMENT);
         }
-        assertThat(store().count("t")).isZero();
+        assertThat(store().count(key("t"))).isZero();
     }
 
     // ---------------------------------------------------------------- 6. concurrency
@@ -429,11 +466,11 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         Concurrently.run(threads, worker -> {
             for (int i = 0; i < perThread; i++) {
                 String id = "w" + worker + "-" + i;
-                store().save("hot", meta("hot", id), bytes(id));
+                store().save(key("hot"), meta("hot", id), bytes(id));
             }
         });
-        List<CheckpointMetadata> all = store().list("hot");
-        assertThat(store().count("hot")).isEqualTo(threads * perThread);
+        List<CheckpointMetadata> all = store().list(key("hot"));
+        assertThat(store().count(key("hot"))).isEqualTo(threads * perThread);
         assertThat(all).hasSize(threads * perThread);
         assertThat(all).extracting(CheckpointMetadata::sequence).doesNotHaveDuplicates().isSorted();
         assertThat(new HashSet<>(ids(all))).hasSize(threads * perThread);
@@ -448,8 +485,8 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
             assertThat(mine).containsExactlyElementsOf(expected);
         }
         CheckpointMetadata last = all.getLast();
-        assertThat(store().loadLatest("hot").metadata()).isEqualTo(last);
-        assertThat(store().load("hot", "w3-7").state()).isEqualTo(bytes("w3-7"));
+        assertThat(store().loadLatest(key("hot")).metadata()).isEqualTo(last);
+        assertThat(store().load(key("hot"), "w3-7").state()).isEqualTo(bytes("w3-7"));
     }
 
     @Test
@@ -459,12 +496,12 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         Concurrently.run(threads, worker -> {
             String thread = "thread-" + worker;
             for (int i = 1; i <= 40; i++) {
-                store().save(thread, meta(thread, "c" + i), bytes(thread + i));
+                store().save(key(thread), meta(thread, "c" + i), bytes(thread + i));
             }
         });
-        assertThat(store().listThreads()).hasSize(threads);
+        assertThat(store().listThreads(OWNER)).hasSize(threads);
         for (int w = 0; w < threads; w++) {
-            List<CheckpointMetadata> list = store().list("thread-" + w);
+            List<CheckpointMetadata> list = store().list(key("thread-" + w));
             assertThat(list).extracting(CheckpointMetadata::sequence)
                     .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
         }
@@ -475,20 +512,21 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void concurrentDuplicateSaves() {
         int threads = 8;
         AtomicInteger wins = new AtomicInteger();
-        ConcurrentLinkedQueue<Reason> losses = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<ThreadKey> losses = new ConcurrentLinkedQueue<>();
         Concurrently.run(threads, worker -> {
             try {
-                store().save("t", meta("t", "contested").withLabel("w" + worker), bytes("w" + worker));
+                store().save(key("t"), meta("t", "contested").withLabel("w" + worker), bytes("w" + worker));
                 wins.incrementAndGet();
-            } catch (InvalidState e) {
-                losses.add(e.reason());
+            } catch (Conflict e) {
+                assertThat(e.checkpointId()).isEqualTo("contested");
+                losses.add(e.thread());
             }
         });
         assertThat(wins.get()).isEqualTo(1);
-        assertThat(losses).hasSize(threads - 1).containsOnly(Reason.DUPLICATE_ID);
-        Checkpoint winner = store().load("t", "contested");
+        assertThat(losses).hasSize(7).containsOnly(ThreadKey.of("alice", "t"));
+        Checkpoint winner = store().load(key("t"), "contested");
         assertThat(winner.state()).isEqualTo(bytes(winner.metadata().label()));
-        assertThat(store().count("t")).isEqualTo(1);
+        assertThat(store().count(key("t"))).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- 7. prune
@@ -498,34 +536,32 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void pruneKeepsNewest() {
         saveNumbered("t", 10);
         saveNumbered("other", 3);
-        assertThat(store().prune("t", 4)).isEqualTo(6);
-        assertThat(ids(store().list("t"))).containsExactly("c7", "c8", "c9", "c10");
-        assertThat(store().count("other")).isEqualTo(3);
-        assertThat(store().loadLatest("t").id()).isEqualTo("c10");
+        assertThat(store().prune(key("t"), 4)).isEqualTo(6);
+        assertThat(ids(store().list(key("t")))).containsExactly("c7", "c8", "c9", "c10");
+        assertThat(store().count(key("other"))).isEqualTo(3);
+        assertThat(store().loadLatest(key("t")).id()).isEqualTo("c10");
     }
 
     @Test
     @Rule("CK-7.2")
     void pruneNothing() {
         saveNumbered("t", 3);
-        assertThat(store().prune("t", 3)).isZero();
-        assertThat(store().prune("t", 100)).isZero();
-        assertThat(store().prune("nobody", 1)).isZero();
-        assertThat(store().count("t")).isEqualTo(3);
-        assertThat(store().listThreads()).containsExactly("t");
+        assertThat(store().prune(key("t"), 3)).isZero();
+        assertThat(store().prune(key("t"), 100)).isZero();
+        assertThat(store().prune(key("nobody"), 1)).isZero();
+        assertThat(store().count(key("t"))).isEqualTo(3);
+        assertThat(store().listThreads(OWNER)).containsExactly("t");
     }
 
     @Test
     @Rule("CK-7.3")
     void pruneToZero() {
         saveNumbered("t", 3);
-        InvalidState e = invalid(() -> store().prune("t", -1));
-        assertThat(e).isNotNull();
-        assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT);
-        assertThat(store().count("t")).isEqualTo(3);
-        assertThat(store().prune("t", 0)).isEqualTo(3);
-        assertThat(store().listThreads()).isEmpty();
-        assertThatThrownBy(() -> store().loadLatest("t")).isInstanceOf(CheckpointException.ThreadNotFound.class);
+        invalid(() -> store().prune(key("t"), -1), Reason.INVALID_ARGUMENT);
+        assertThat(store().count(key("t"))).isEqualTo(3);
+        assertThat(store().prune(key("t"), 0)).isEqualTo(3);
+        assertThat(store().listThreads(OWNER)).isEmpty();
+        threadNotFound(key("t"), () -> store().loadLatest(key("t")));
     }
 
     // ---------------------------------------------------------------- 8. paging
@@ -534,10 +570,10 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-8.1")
     void limitAndOrder() {
         saveNumbered("t", 5);
-        assertThat(ids(store().list("t", ListOptions.oldest(2)))).containsExactly("c1", "c2");
-        assertThat(ids(store().list("t", ListOptions.newest(2)))).containsExactly("c5", "c4");
-        assertThat(ids(store().list("t", ListOptions.newest(50)))).containsExactly("c5", "c4", "c3", "c2", "c1");
-        assertThat(ids(store().list("t", ListOptions.oldest(2).before("c4").after("c1")))).containsExactly("c2", "c3");
+        assertThat(ids(store().list(key("t"), ListOptions.oldest(2)))).containsExactly("c1", "c2");
+        assertThat(ids(store().list(key("t"), ListOptions.newest(2)))).containsExactly("c5", "c4");
+        assertThat(ids(store().list(key("t"), ListOptions.newest(50)))).containsExactly("c5", "c4", "c3", "c2", "c1");
+        assertThat(ids(store().list(key("t"), ListOptions.oldest(2).before("c4").after("c1")))).containsExactly("c2", "c3");
     }
 
     @Test
@@ -548,7 +584,7 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         ListOptions page = ListOptions.newest(5);
         int pages = 0;
         while (true) {
-            List<CheckpointMetadata> batch = store().list("t", page);
+            List<CheckpointMetadata> batch = store().list(key("t"), page);
             pages++;
             if (batch.isEmpty()) {
                 break;
@@ -569,10 +605,10 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-8.3")
     void pageForwards() {
         saveNumbered("t", 12);
-        store().delete("t", "c6");
+        store().delete(key("t"), "c6");
         List<String> seen = new ArrayList<>();
         ListOptions page = ListOptions.oldest(4);
-        for (List<CheckpointMetadata> batch = store().list("t", page); !batch.isEmpty(); batch = store().list("t", page)) {
+        for (List<CheckpointMetadata> batch = store().list(key("t"), page); !batch.isEmpty(); batch = store().list(key("t"), page)) {
             seen.addAll(ids(batch));
             page = page.after(batch.getLast().id());
         }
@@ -583,19 +619,15 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-8.4")
     void unknownCursor() {
         saveNumbered("t", 2);
-        assertThatThrownBy(() -> store().list("t", ListOptions.newest(5).before("zz")))
-                .isInstanceOf(CheckpointException.NotFound.class);
-        assertThatThrownBy(() -> store().list("t", ListOptions.oldest(5).after("zz")))
-                .isInstanceOf(CheckpointException.NotFound.class);
-        assertThat(store().list("nobody", ListOptions.newest(5).before("zz"))).isEmpty();
+        checkpointNotFound(key("t"), "zz", () -> store().list(key("t"), ListOptions.newest(5).before("zz")));
+        checkpointNotFound(key("t"), "zz", () -> store().list(key("t"), ListOptions.oldest(5).after("zz")));
+        assertThat(store().list(key("nobody"), ListOptions.newest(5).before("zz"))).isEmpty();
     }
 
     @Test
     @Rule("CK-8.5")
     void limitBelowOne() {
-        InvalidState e = invalid(() -> store().list("t", new ListOptions(null, null, 0, ListOptions.Order.ASCENDING)));
-        assertThat(e).isNotNull();
-        assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT);
+        invalid(() -> store().list(key("t"), new ListOptions(null, null, 0, ListOptions.Order.ASCENDING)), Reason.INVALID_ARGUMENT);
     }
 
     // ---------------------------------------------------------------- 9. durability
@@ -606,20 +638,23 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void survivesReopen() {
         byte[] big = new byte[300_000];
         new Random(7).nextBytes(big);
-        store().save("a", meta("a", "c1").withLabel("l").withTags(List.of("t1")).withCustom(Map.of("k", "v")), big);
+        store().save(key("a"), meta("a", "c1").withLabel("l").withTags(List.of("t1")).withCustom(Map.of("k", "v")), big);
         saveNumbered("b", 3);
-        store().delete("b", "c2");
-        List<CheckpointMetadata> before = store().list("a");
+        store().delete(key("b"), "c2");
+        store().save(ThreadKey.of("bob", "a"), meta("a", "c1"), bytes("bob's a"));
+        List<CheckpointMetadata> before = store().list(key("a"));
 
         reopenStore();
 
-        assertThat(store().listThreads()).containsExactly("a", "b");
-        assertThat(store().list("a")).isEqualTo(before);
-        assertThat(store().load("a", "c1").state()).isEqualTo(big);
-        assertThat(ids(store().list("b"))).containsExactly("c1", "c3");
+        assertThat(store().listThreads(OWNER)).containsExactly("a", "b");
+        assertThat(store().listThreads("bob")).containsExactly("a");
+        assertThat(store().load(ThreadKey.of("bob", "a"), "c1").state()).isEqualTo(bytes("bob's a"));
+        assertThat(store().list(key("a"))).isEqualTo(before);
+        assertThat(store().load(key("a"), "c1").state()).isEqualTo(big);
+        assertThat(ids(store().list(key("b")))).containsExactly("c1", "c3");
         save("b", "c4");
-        assertThat(store().list("b")).extracting(CheckpointMetadata::sequence).containsExactly(1L, 3L, 4L);
-        assertThatThrownBy(() -> store().save("b", meta("b", "c1"), bytes("x"))).isInstanceOf(InvalidState.class);
+        assertThat(store().list(key("b"))).extracting(CheckpointMetadata::sequence).containsExactly(1L, 3L, 4L);
+        conflict(key("b"), "c1", () -> store().save(key("b"), meta("b", "c1"), bytes("x")));
     }
 
     // ---------------------------------------------------------------- 10. CheckpointManager over this store
@@ -628,27 +663,27 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-10.1")
     void managerDerivesLineage() {
         CheckpointManager manager = manager(0);
-        CheckpointMetadata first = manager.save("run", bytes("s1"));
-        CheckpointMetadata second = manager.save("run", bytes("s2"));
+        CheckpointMetadata first = manager.save(key("run"), bytes("s1"));
+        CheckpointMetadata second = manager.save(key("run"), bytes("s2"));
         assertThat(first.step()).isEqualTo(1);
         assertThat(first.parentId()).isNull();
         assertThat(second.step()).isEqualTo(2);
         assertThat(second.parentId()).isEqualTo(first.id());
-        assertThat(store().load("run", second.id()).metadata().parentId()).isEqualTo(first.id());
-        assertThat(manager.loadLatest("run").state()).isEqualTo(bytes("s2"));
+        assertThat(store().load(key("run"), second.id()).metadata().parentId()).isEqualTo(first.id());
+        assertThat(manager.loadLatest(key("run")).state()).isEqualTo(bytes("s2"));
         assertThat(first.id()).isNotEqualTo(second.id());
     }
 
     @Test
     @Rule("CK-10.2")
     void managerContinuesAcrossInstances() {
-        CheckpointMetadata one = manager(0).save("run", bytes("1"));
-        CheckpointMetadata two = manager(0).save("run", bytes("2"));
+        CheckpointMetadata one = manager(0).save(key("run"), bytes("1"));
+        CheckpointMetadata two = manager(0).save(key("run"), bytes("2"));
         assertThat(two.step()).isEqualTo(2);
         assertThat(two.parentId()).isEqualTo(one.id());
         if (has(Capability.DURABLE)) {
             reopenStore();
-            CheckpointMetadata three = manager(0).save("run", bytes("3"));
+            CheckpointMetadata three = manager(0).save(key("run"), bytes("3"));
             assertThat(three.step()).isEqualTo(3);
             assertThat(three.parentId()).isEqualTo(two.id());
         }
@@ -658,14 +693,14 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-10.3")
     void managerForks() {
         CheckpointManager manager = manager(0);
-        CheckpointMetadata source = manager.save("src", bytes("state-A"),
+        CheckpointMetadata source = manager.save(key("src"), bytes("state-A"),
                 SaveOptions.labelled("plan").withTags("keep").withCustom(Map.of("k", "v")));
-        manager.save("src", bytes("state-B"));
-        CheckpointMetadata existing = manager.save("dst", bytes("dst-1"));
+        manager.save(key("src"), bytes("state-B"));
+        CheckpointMetadata existing = manager.save(key("dst"), bytes("dst-1"));
 
-        CheckpointMetadata forked = manager.fork("src", source.id(), "dst");
+        CheckpointMetadata forked = manager.fork(key("src"), source.id(), "dst");
 
-        Checkpoint stored = store().load("dst", forked.id());
+        Checkpoint stored = store().load(key("dst"), forked.id());
         assertThat(stored.state()).isEqualTo(bytes("state-A"));
         assertThat(stored.metadata().label()).isEqualTo("plan");
         assertThat(stored.metadata().tags()).containsExactly("keep");
@@ -674,8 +709,8 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
                 .containsEntry(CheckpointManager.FORKED_FROM_CHECKPOINT, source.id());
         assertThat(stored.metadata().parentId()).isEqualTo(existing.id());
         assertThat(stored.metadata().step()).isEqualTo(2);
-        assertThat(store().count("src")).isEqualTo(2);
-        assertThatThrownBy(() -> manager.fork("src", "missing", "dst")).isInstanceOf(CheckpointException.NotFound.class);
+        assertThat(store().count(key("src"))).isEqualTo(2);
+        checkpointNotFound(key("src"), "missing", () -> manager.fork(key("src"), "missing", "dst"));
     }
 
     @Test
@@ -684,15 +719,15 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         CheckpointManager manager = manager(0);
         List<String> saved = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            saved.add(manager.save("run", bytes("s" + i)).id());
+            saved.add(manager.save(key("run"), bytes("s" + i)).id());
         }
-        assertThatThrownBy(() -> manager.rewind("run", "missing")).isInstanceOf(CheckpointException.NotFound.class);
-        assertThatThrownBy(() -> manager.rewind("nobody", saved.get(0))).isInstanceOf(CheckpointException.ThreadNotFound.class);
-        assertThat(store().count("run")).isEqualTo(5);
+        checkpointNotFound(key("run"), "missing", () -> manager.rewind(key("run"), "missing"));
+        threadNotFound(key("nobody"), () -> manager.rewind(key("nobody"), saved.get(0)));
+        assertThat(store().count(key("run"))).isEqualTo(5);
 
-        assertThat(manager.rewind("run", saved.get(2))).isEqualTo(2);
-        assertThat(ids(manager.history("run"))).containsExactlyElementsOf(saved.subList(0, 3));
-        CheckpointMetadata next = manager.save("run", bytes("after rewind"));
+        assertThat(manager.rewind(key("run"), saved.get(2))).isEqualTo(2);
+        assertThat(ids(manager.history(key("run")))).containsExactlyElementsOf(saved.subList(0, 3));
+        CheckpointMetadata next = manager.save(key("run"), bytes("after rewind"));
         assertThat(next.parentId()).isEqualTo(saved.get(2));
         assertThat(next.step()).isEqualTo(4);
     }
@@ -701,14 +736,14 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-10.5")
     void managerFinds() {
         CheckpointManager manager = manager(0);
-        CheckpointMetadata a = manager.save("run", bytes("a"), SaveOptions.labelled("draft").withTags("x", "y"));
-        manager.save("run", bytes("b"), SaveOptions.none().withTags("y"));
-        CheckpointMetadata c = manager.save("run", bytes("c"), SaveOptions.labelled("draft"));
-        assertThat(ids(manager.findByTag("run", "x"))).containsExactly(a.id());
-        assertThat(manager.findByTag("run", "y")).hasSize(2);
-        assertThat(manager.findByLabel("run", "draft")).map(CheckpointMetadata::id).contains(a.id());
-        manager.deleteThread("run");
-        assertThat(manager.findByLabel("run", "draft")).isEmpty();
+        CheckpointMetadata a = manager.save(key("run"), bytes("a"), SaveOptions.labelled("draft").withTags("x", "y"));
+        manager.save(key("run"), bytes("b"), SaveOptions.none().withTags("y"));
+        CheckpointMetadata c = manager.save(key("run"), bytes("c"), SaveOptions.labelled("draft"));
+        assertThat(ids(manager.findByTag(key("run"), "x"))).containsExactly(a.id());
+        assertThat(manager.findByTag(key("run"), "y")).hasSize(2);
+        assertThat(manager.findByLabel(key("run"), "draft")).map(CheckpointMetadata::id).contains(a.id());
+        manager.deleteThread(key("run"));
+        assertThat(manager.findByLabel(key("run"), "draft")).isEmpty();
         assertThat(c.label()).isEqualTo("draft");
     }
 
@@ -716,30 +751,29 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Rule("CK-10.6")
     void managerPrunes() {
         CheckpointManager manager = manager(3);
-        Consumer<Integer> saveStep = i -> manager.save("run", bytes("s" + i));
+        Consumer<Integer> saveStep = i -> manager.save(key("run"), bytes("s" + i));
         for (int i = 1; i <= 5; i++) {
             saveStep.accept(i);
         }
-        assertThat(manager.history("run")).extracting(CheckpointMetadata::step).containsExactly(3L, 4L, 5L);
-        assertThat(manager.listThreads()).containsExactly("run");
+        assertThat(manager.history(key("run"))).extracting(CheckpointMetadata::step).containsExactly(3L, 4L, 5L);
+        assertThat(manager.listThreads(OWNER)).containsExactly("run");
     }
 
     @Test
     @Rule("CK-10.7")
     void managerExplicitLineage() {
         CheckpointManager manager = manager(0);
-        CheckpointMetadata root = manager.save("run", bytes("root"));
-        manager.save("run", bytes("main line"));
-        CheckpointMetadata branch = manager.save("run", bytes("branch"),
+        CheckpointMetadata root = manager.save(key("run"), bytes("root"));
+        manager.save(key("run"), bytes("main line"));
+        CheckpointMetadata branch = manager.save(key("run"), bytes("branch"),
                 SaveOptions.none().withCheckpointId("retry-safe-1").withParentId(root.id()).withStep(42L));
         assertThat(branch.id()).isEqualTo("retry-safe-1");
-        CheckpointMetadata stored = store().load("run", "retry-safe-1").metadata();
+        CheckpointMetadata stored = store().load(key("run"), "retry-safe-1").metadata();
         assertThat(stored.parentId()).isEqualTo(root.id());
         assertThat(stored.step()).isEqualTo(42);
-        InvalidState e = invalid(() -> manager.save("run", bytes("again"), SaveOptions.none().withCheckpointId("retry-safe-1")));
-        assertThat(e).isNotNull();
-        assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_ID);
-        assertThat(store().count("run")).isEqualTo(3);
+        conflict(key("run"), "retry-safe-1",
+                () -> manager.save(key("run"), bytes("again"), SaveOptions.none().withCheckpointId("retry-safe-1")));
+        assertThat(store().count(key("run"))).isEqualTo(3);
     }
 
     // ---------------------------------------------------------------- 11. several instances
@@ -749,28 +783,26 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     @Requires(Capability.MULTI_PROCESS)
     void savesThroughAnotherInstanceAreReadHere() {
         CheckpointStore other = anotherStore();
-        other.save("t", meta("t", "c1").withLabel("from there"), bytes("saved there"));
+        other.save(key("t"), meta("t", "c1").withLabel("from there"), bytes("saved there"));
 
-        assertThat(store().load("t", "c1").state()).isEqualTo(bytes("saved there"));
-        assertThat(store().load("t", "c1").metadata().label()).isEqualTo("from there");
-        assertThat(store().loadLatest("t").id()).isEqualTo("c1");
-        assertThat(store().listThreads()).containsExactly("t");
-        store().save("t", meta("t", "c2"), bytes("saved here"));
-        assertThat(other.loadLatest("t").state()).isEqualTo(bytes("saved here"));
-        assertThat(other.list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L);
-        assertThat(store().list("t")).isEqualTo(other.list("t"));
-        InvalidState duplicate = invalid(() -> store().save("t", meta("t", "c1"), bytes("again")));
-        assertThat(duplicate).isNotNull();
-        assertThat(duplicate.reason()).isEqualTo(Reason.DUPLICATE_ID);
+        assertThat(store().load(key("t"), "c1").state()).isEqualTo(bytes("saved there"));
+        assertThat(store().load(key("t"), "c1").metadata().label()).isEqualTo("from there");
+        assertThat(store().loadLatest(key("t")).id()).isEqualTo("c1");
+        assertThat(store().listThreads(OWNER)).containsExactly("t");
+        store().save(key("t"), meta("t", "c2"), bytes("saved here"));
+        assertThat(other.loadLatest(key("t")).state()).isEqualTo(bytes("saved here"));
+        assertThat(other.list(key("t"))).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L);
+        assertThat(store().list(key("t"))).isEqualTo(other.list(key("t")));
+        conflict(key("t"), "c1", () -> store().save(key("t"), meta("t", "c1"), bytes("again")));
 
-        other.delete("t", "c2");
-        assertThat(store().loadLatest("t").id()).isEqualTo("c1");
-        assertThat(store().count("t")).isEqualTo(1);
-        other.save("u", meta("u", "c1"), bytes("u"));
-        assertThat(store().listThreads()).containsExactly("t", "u");
-        store().deleteThread("u");
-        assertThat(other.listThreads()).containsExactly("t");
-        assertThatThrownBy(() -> other.loadLatest("u")).isInstanceOf(CheckpointException.ThreadNotFound.class);
+        other.delete(key("t"), "c2");
+        assertThat(store().loadLatest(key("t")).id()).isEqualTo("c1");
+        assertThat(store().count(key("t"))).isEqualTo(1);
+        other.save(key("u"), meta("u", "c1"), bytes("u"));
+        assertThat(store().listThreads(OWNER)).containsExactly("t", "u");
+        store().deleteThread(key("u"));
+        assertThat(other.listThreads(OWNER)).containsExactly("t");
+        threadNotFound(key("u"), () -> other.loadLatest(key("u")));
     }
 
     @Test
@@ -782,13 +814,13 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
             CheckpointStore target = worker % 2 == 0 ? store() : other;
             for (int i = 0; i < 50; i++) {
                 String id = "w" + worker + "-" + i;
-                target.save("hot", meta("hot", id), bytes(id));
+                target.save(key("hot"), meta("hot", id), bytes(id));
             }
         });
 
         for (CheckpointStore view : List.of(store(), other)) {
-            List<CheckpointMetadata> all = view.list("hot");
-            assertThat(view.count("hot")).isEqualTo(400);
+            List<CheckpointMetadata> all = view.list(key("hot"));
+            assertThat(view.count(key("hot"))).isEqualTo(400);
             assertThat(all).hasSize(400);
             assertThat(all).extracting(CheckpointMetadata::sequence).doesNotHaveDuplicates().isSorted();
             assertThat(new HashSet<>(ids(all))).hasSize(400);
@@ -801,9 +833,9 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
                 }
                 assertThat(mine).containsExactlyElementsOf(expected);
             }
-            assertThat(view.loadLatest("hot").metadata()).isEqualTo(all.getLast());
+            assertThat(view.loadLatest(key("hot")).metadata()).isEqualTo(all.getLast());
         }
-        assertThat(other.list("hot")).isEqualTo(store().list("hot"));
+        assertThat(other.list(key("hot"))).isEqualTo(store().list(key("hot")));
     }
 
     @Test
@@ -812,22 +844,246 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     void concurrentDuplicateSavesThroughTwoInstances() {
         CheckpointStore other = anotherStore();
         AtomicInteger wins = new AtomicInteger();
-        ConcurrentLinkedQueue<Reason> losses = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<ThreadKey> losses = new ConcurrentLinkedQueue<>();
         Concurrently.run(8, worker -> {
             CheckpointStore target = worker % 2 == 0 ? store() : other;
             try {
-                target.save("t", meta("t", "contested").withLabel("w" + worker), bytes("w" + worker));
+                target.save(key("t"), meta("t", "contested").withLabel("w" + worker), bytes("w" + worker));
                 wins.incrementAndGet();
-            } catch (InvalidState e) {
-                losses.add(e.reason());
+            } catch (Conflict e) {
+                assertThat(e.checkpointId()).isEqualTo("contested");
+                losses.add(e.thread());
             }
         });
 
         assertThat(wins.get()).isEqualTo(1);
-        assertThat(losses).hasSize(7).containsOnly(Reason.DUPLICATE_ID);
-        Checkpoint winner = other.load("t", "contested");
+        assertThat(losses).hasSize(7).containsOnly(ThreadKey.of("alice", "t"));
+        Checkpoint winner = other.load(key("t"), "contested");
         assertThat(winner.state()).isEqualTo(bytes(winner.metadata().label()));
-        assertThat(store().load("t", "contested").metadata()).isEqualTo(winner.metadata());
-        assertThat(store().count("t")).isEqualTo(1);
+        assertThat(store().load(key("t"), "contested").metadata()).isEqualTo(winner.metadata());
+        assertThat(store().count(key("t"))).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------- 12. owners
+
+    @Test
+    @Rule("CK-12.1")
+    void ownersAreIsolated() {
+        ThreadKey alice = ThreadKey.of("alice", "run-42");
+        ThreadKey bob = ThreadKey.of("bob", "run-42");
+        store().save(alice, meta("run-42", "c1").withLabel("alice's"), bytes("alice 1"));
+        store().save(alice, meta("run-42", "c2"), bytes("alice 2"));
+        store().save(bob, meta("run-42", "c1").withLabel("bob's"), bytes("bob 1"));
+
+        assertThat(store().load(alice, "c1").state()).isEqualTo(bytes("alice 1"));
+        assertThat(store().load(alice, "c1").metadata().label()).isEqualTo("alice's");
+        assertThat(store().load(bob, "c1").state()).isEqualTo(bytes("bob 1"));
+        assertThat(store().load(bob, "c1").metadata().label()).isEqualTo("bob's");
+        assertThat(store().list(alice)).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L);
+        assertThat(store().list(bob)).extracting(CheckpointMetadata::sequence).containsExactly(1L);
+        assertThat(store().loadLatest(alice).id()).isEqualTo("c2");
+        assertThat(store().loadLatest(bob).id()).isEqualTo("c1");
+        assertThat(store().count(alice)).isEqualTo(2);
+        assertThat(store().count(bob)).isEqualTo(1);
+        checkpointNotFound(bob, "c2", () -> store().load(bob, "c2"));
+        checkpointNotFound(bob, "c2", () -> store().list(bob, ListOptions.newest(5).before("c2")));
+        conflict(bob, "c1", () -> store().save(bob, meta("run-42", "c1"), bytes("again")));
+
+        store().delete(bob, "c2");
+        assertThat(store().prune(bob, 0)).isEqualTo(1);
+        threadNotFound(bob, () -> store().loadLatest(bob));
+        assertThat(ids(store().list(alice))).containsExactly("c1", "c2");
+        store().save(bob, meta("run-42", "c2"), bytes("bob 2"));
+        assertThat(store().list(bob)).extracting(CheckpointMetadata::sequence).containsExactly(1L);
+        store().deleteThread(bob);
+        assertThat(store().count(bob)).isZero();
+        assertThat(store().load(alice, "c2").state()).isEqualTo(bytes("alice 2"));
+        store().deleteThread(alice);
+        assertThat(store().count(alice)).isZero();
+        threadNotFound(ThreadKey.of("carol", "run-42"), () -> store().loadLatest(ThreadKey.of("carol", "run-42")));
+    }
+
+    @Test
+    @Rule("CK-12.2")
+    void listingIsPerOwner() {
+        for (String thread : List.of("b", "a", "c")) {
+            save(ThreadKey.of("alice", thread), "c1");
+        }
+        save(ThreadKey.of("bob", "z"), "c1");
+        save(ThreadKey.of("bob", "a"), "c1");
+        save(ThreadKey.of("Alice", "x"), "c1");
+        save(ThreadKey.of("alice.x", "q"), "c1");
+        save(ThreadKey.of("al", "ice:b"), "c1");
+
+        assertThat(store().listThreads("alice")).containsExactly("a", "b", "c");
+        assertThat(store().listThreads("bob")).containsExactly("a", "z");
+        assertThat(store().listThreads("Alice")).containsExactly("x");
+        assertThat(store().listThreads("alice.x")).containsExactly("q");
+        assertThat(store().listThreads("al")).containsExactly("ice:b");
+        assertThat(store().listThreads("carol")).isEmpty();
+        assertThat(store().listThreads("carol", ThreadListOptions.first(1))).isEmpty();
+
+        store().deleteThread(ThreadKey.of("alice", "b"));
+        store().delete(ThreadKey.of("bob", "z"), "c1");
+        store().prune(ThreadKey.of("alice", "c"), 0);
+        assertThat(store().listThreads("alice")).containsExactly("a");
+        assertThat(store().listThreads("bob")).containsExactly("a");
+        store().deleteThread(ThreadKey.of("bob", "a"));
+        assertThat(store().listThreads("bob")).isEmpty();
+        assertThat(store().listThreads("alice")).containsExactly("a");
+    }
+
+    @Test
+    @Rule("CK-12.3")
+    void listingByOwnerIsKeysetPaged() {
+        for (String thread : List.of("t03", "t01", "t10", "t02", "t05", "t04", "t09", "t06", "t11", "t08", "t07")) {
+            save(ThreadKey.of("alice", thread), "c1");
+        }
+        for (String thread : List.of("t00", "t055", "t99")) {
+            save(ThreadKey.of("bob", thread), "c1");
+        }
+
+        List<List<String>> pages = new ArrayList<>();
+        ThreadListOptions page = ThreadListOptions.first(4);
+        for (List<String> threads = store().listThreads("alice", page); !threads.isEmpty();
+                threads = store().listThreads("alice", page)) {
+            pages.add(threads);
+            page = page.after(threads.getLast());
+        }
+        assertThat(pages).containsExactly(
+                List.of("t01", "t02", "t03", "t04"),
+                List.of("t05", "t06", "t07", "t08"),
+                List.of("t09", "t10", "t11"));
+
+        assertThat(store().listThreads("alice", ThreadListOptions.first(3).after("t05"))).containsExactly("t06", "t07", "t08");
+        assertThat(store().listThreads("alice", ThreadListOptions.first(2).after("t055"))).containsExactly("t06", "t07");
+        assertThat(store().listThreads("alice", ThreadListOptions.first(1).after("a"))).containsExactly("t01");
+        assertThat(store().listThreads("alice", ThreadListOptions.first(5).after("t11"))).isEmpty();
+        assertThat(store().listThreads("alice", ThreadListOptions.all().after("t09"))).containsExactly("t10", "t11");
+        assertThat(store().listThreads("bob", ThreadListOptions.first(2))).containsExactly("t00", "t055");
+
+        // A thread deleted between two pages is skipped, and the cursor it leaves still works.
+        store().deleteThread(ThreadKey.of("alice", "t06"));
+        assertThat(store().listThreads("alice", ThreadListOptions.first(2).after("t05"))).containsExactly("t07", "t08");
+        assertThat(store().listThreads("alice", ThreadListOptions.first(2).after("t06"))).containsExactly("t07", "t08");
+    }
+
+    @Test
+    @Rule("CK-12.4")
+    void unsafeOwnersAreRejected() {
+        save(ThreadKey.of("alice", "good"), "c1");
+        List<String> bad = new ArrayList<>(List.of("..", ".", "", "a/b", "a\\b", "../etc", "x\0y", "spa ce", "é", "a:b", ":",
+                "o".repeat(129)));
+        bad.add(null);
+        for (String owner : bad) {
+            List<ThrowingCallable> calls = List.of(
+                    () -> store().save(ThreadKey.of(owner, "t"), meta("t", "c1"), bytes("x")),
+                    () -> store().load(ThreadKey.of(owner, "t"), "c1"),
+                    () -> store().loadLatest(ThreadKey.of(owner, "t")),
+                    () -> store().list(ThreadKey.of(owner, "t")),
+                    () -> store().delete(ThreadKey.of(owner, "t"), "c1"),
+                    () -> store().deleteThread(ThreadKey.of(owner, "t")),
+                    () -> store().count(ThreadKey.of(owner, "t")),
+                    () -> store().prune(ThreadKey.of(owner, "t"), 0),
+                    () -> store().listThreads(owner),
+                    () -> store().listThreads(owner, ThreadListOptions.first(1)));
+            for (ThrowingCallable call : calls) {
+                invalid(call, Reason.INVALID_ID);
+            }
+        }
+        String longest = "o".repeat(128);
+        save(ThreadKey.of(longest, "t"), "c1");
+        assertThat(store().listThreads(longest)).containsExactly("t");
+        assertThat(store().listThreads("alice")).containsExactly("good");
+        assertThat(store().count(ThreadKey.of("alice", "good"))).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------- 13. error kinds
+
+    @Test
+    @Rule("CK-13.1")
+    void missingDataIsNotFound() {
+        ThreadKey t = ThreadKey.of("alice", "t");
+        ThreadKey none = ThreadKey.of("alice", "none");
+        save(t, "c1");
+
+        NotFound thread = threadNotFound(none, () -> store().load(none, "c1"));
+        assertThat(thread).hasMessage("Thread not found: thread none of owner alice");
+        threadNotFound(none, () -> store().loadLatest(none));
+        threadNotFound(ThreadKey.of("bob", "t"), () -> store().load(ThreadKey.of("bob", "t"), "c1"));
+        NotFound checkpoint = checkpointNotFound(t, "c2", () -> store().load(t, "c2"));
+        assertThat(checkpoint).hasMessage("Checkpoint not found: c2 in thread t of owner alice");
+        checkpointNotFound(t, "c2", () -> store().list(t, ListOptions.newest(1).before("c2")));
+        checkpointNotFound(t, "c2", () -> store().list(t, ListOptions.oldest(1).after("c2")));
+        checkpointNotFound(t, "c2", () -> manager(0).fork(t, "c2", "copy"));
+        threadNotFound(none, () -> manager(0).fork(none, "c1", "copy"));
+        checkpointNotFound(t, "c2", () -> manager(0).rewind(t, "c2"));
+        threadNotFound(none, () -> manager(0).rewind(none, "c1"));
+
+        // Nothing else treats missing data as an error.
+        assertThat(store().list(none)).isEmpty();
+        assertThat(store().list(none, ListOptions.newest(1).before("c2"))).isEmpty();
+        assertThat(store().count(none)).isZero();
+        store().delete(none, "c1");
+        store().delete(t, "c2");
+        store().deleteThread(none);
+        assertThat(store().prune(none, 0)).isZero();
+        assertThat(store().listThreads("nobody")).isEmpty();
+        assertThat(store().listThreads("alice")).containsExactly("t");
+    }
+
+    @Test
+    @Rule("CK-13.2")
+    void badInputIsValidationWithItsReason() {
+        ThreadKey t = ThreadKey.of("alice", "t");
+        save(t, "c1");
+        CheckpointMetadata ok = meta("t", "c2");
+
+        invalid(() -> store().save(t, meta("u", "c2"), bytes("x")), Reason.THREAD_MISMATCH);
+        invalid(() -> store().save(t, meta("t", "c/2"), bytes("x")), Reason.INVALID_ID);
+        invalid(() -> store().save(t, ok.withParentId(".."), bytes("x")), Reason.INVALID_ID);
+        invalid(() -> store().save(t, ok.withLabel("\0"), bytes("x")), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().save(null, ok, bytes("x")), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().save(t, null, bytes("x")), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().save(t, ok, null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().load(null, "c1"), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().load(t, null), Reason.INVALID_ID);
+        invalid(() -> store().load(t, "../c1"), Reason.INVALID_ID);
+        invalid(() -> store().loadLatest(null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().list(null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().list(t, null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().list(t, ListOptions.newest(0)), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().delete(null, "c1"), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().delete(t, null), Reason.INVALID_ID);
+        invalid(() -> store().deleteThread(null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().count(null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().prune(null, 1), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().prune(t, -1), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().listThreads("alice", null), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().listThreads("alice", ThreadListOptions.first(0)), Reason.INVALID_ARGUMENT);
+        invalid(() -> store().listThreads(null), Reason.INVALID_ID);
+        invalid(() -> manager(0).save(null, bytes("x")), Reason.INVALID_ARGUMENT);
+        invalid(() -> manager(0).fork(t, "c1", "../x"), Reason.INVALID_ID);
+
+        assertThat(ids(store().list(t))).containsExactly("c1");
+        assertThat(store().listThreads("alice")).containsExactly("t");
+    }
+
+    @Test
+    @Rule("CK-13.3")
+    void aRepeatedIdIsConflict() {
+        ThreadKey t = ThreadKey.of("alice", "t");
+        save(t, "c1");
+
+        Conflict e = conflict(t, "c1", () -> store().save(t, meta("t", "c1"), bytes("again")));
+        assertThat(e).hasMessage("Checkpoint already exists: c1 in thread t of owner alice");
+        conflict(t, "c1", () -> manager(0).save(t, bytes("again"), SaveOptions.none().withCheckpointId("c1")));
+        // The same id elsewhere is no conflict, and a deleted id may be saved again.
+        save(ThreadKey.of("alice", "u"), "c1");
+        save(ThreadKey.of("bob", "t"), "c1");
+        store().delete(t, "c1");
+        save(t, "c1");
+        assertThat(store().list(t)).extracting(CheckpointMetadata::sequence).containsExactly(1L);
+        assertThat(store().count(t)).isEqualTo(1);
     }
 }

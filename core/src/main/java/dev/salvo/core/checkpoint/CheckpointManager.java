@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Domain service over a {@link CheckpointStore}: linear history per thread, forks with provenance,
- * rewind and pruning.
+ * rewind and pruning. Every thread is named by its {@link ThreadKey} (owner and thread id).
  *
  * <p>Step and parent are derived from what the store holds at save time, never from a process-local
  * counter, so they stay right across restarts and across processes sharing one store. Two managers
@@ -54,18 +54,18 @@ public final class CheckpointManager {
     }
 
     /** Saves a new checkpoint on top of the thread's latest and returns its metadata as built (sequence 0: the store assigns it). */
-    public CheckpointMetadata save(String threadId, byte[] state) {
-        return save(threadId, state, SaveOptions.none());
+    public CheckpointMetadata save(ThreadKey thread, byte[] state) {
+        return save(thread, state, SaveOptions.none());
     }
 
-    public CheckpointMetadata save(String threadId, byte[] state, SaveOptions options) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public CheckpointMetadata save(ThreadKey thread, byte[] state, SaveOptions options) {
+        CheckpointIds.requireThread(thread);
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(options, "options");
-        Optional<CheckpointMetadata> latest = options.derivesLineage() ? latestMetadata(threadId) : Optional.empty();
+        Optional<CheckpointMetadata> latest = options.derivesLineage() ? latestMetadata(thread) : Optional.empty();
         CheckpointMetadata metadata = new CheckpointMetadata(
                 options.checkpointId() != null ? options.checkpointId() : ids.nextString(),
-                threadId,
+                thread.threadId(),
                 clock.instant(),
                 options.parentId() != null ? options.parentId() : latest.map(CheckpointMetadata::id).orElse(null),
                 options.step() != null ? options.step() : latest.map(m -> m.step() + 1).orElse(1L),
@@ -74,86 +74,93 @@ public final class CheckpointManager {
                 state.length,
                 options.custom(),
                 0);
-        store.save(threadId, metadata, state);
+        store.save(thread, metadata, state);
         if (maxCheckpointsPerThread > 0) {
-            store.prune(threadId, maxCheckpointsPerThread);
+            store.prune(thread, maxCheckpointsPerThread);
         }
         return metadata;
     }
 
-    public Checkpoint load(String threadId, String checkpointId) {
-        return store.load(threadId, checkpointId);
+    public Checkpoint load(ThreadKey thread, String checkpointId) {
+        return store.load(thread, checkpointId);
     }
 
-    public Checkpoint loadLatest(String threadId) {
-        return store.loadLatest(threadId);
+    public Checkpoint loadLatest(ThreadKey thread) {
+        return store.loadLatest(thread);
     }
 
     /** The latest checkpoint's metadata without reading its state. */
-    public Optional<CheckpointMetadata> latestMetadata(String threadId) {
-        List<CheckpointMetadata> newest = store.list(threadId, ListOptions.newest(1));
+    public Optional<CheckpointMetadata> latestMetadata(ThreadKey thread) {
+        List<CheckpointMetadata> newest = store.list(thread, ListOptions.newest(1));
         return newest.isEmpty() ? Optional.empty() : Optional.of(newest.getFirst());
     }
 
     /** The thread's history, oldest first. */
-    public List<CheckpointMetadata> history(String threadId) {
-        return store.list(threadId);
+    public List<CheckpointMetadata> history(ThreadKey thread) {
+        return store.list(thread);
     }
 
-    public List<CheckpointMetadata> history(String threadId, ListOptions options) {
-        return store.list(threadId, options);
+    public List<CheckpointMetadata> history(ThreadKey thread, ListOptions options) {
+        return store.list(thread, options);
     }
 
     /**
-     * Copies a checkpoint into another thread as that thread's new latest. Label, tags and custom
-     * entries come along; {@value #FORKED_FROM_THREAD} and {@value #FORKED_FROM_CHECKPOINT} record where
-     * it came from. The copy's parent is the target thread's previous latest (none for a new thread).
+     * Copies a checkpoint into another thread of the same owner as that thread's new latest. Label, tags
+     * and custom entries come along; {@value #FORKED_FROM_THREAD} and {@value #FORKED_FROM_CHECKPOINT}
+     * record where it came from. The copy's parent is the target thread's previous latest (none for a new
+     * thread). A fork never crosses owners.
      */
-    public CheckpointMetadata fork(String sourceThreadId, String checkpointId, String newThreadId) {
-        CheckpointIds.requireValidThreadId(newThreadId);
-        Checkpoint source = store.load(sourceThreadId, checkpointId);
-        Map<String, String> custom = new HashMap<>(source.metadata().custom());
-        custom.put(FORKED_FROM_THREAD, sourceThreadId);
+    public CheckpointMetadata fork(ThreadKey source, String checkpointId, String newThreadId) {
+        CheckpointIds.requireThread(source);
+        ThreadKey target = source.sibling(newThreadId);
+        Checkpoint copied = store.load(source, checkpointId);
+        Map<String, String> custom = new HashMap<>(copied.metadata().custom());
+        custom.put(FORKED_FROM_THREAD, source.threadId());
         custom.put(FORKED_FROM_CHECKPOINT, checkpointId);
-        CheckpointMetadata m = source.metadata();
-        return save(newThreadId, source.state(), SaveOptions.labelled(m.label()).withTags(m.tags()).withCustom(custom));
+        CheckpointMetadata m = copied.metadata();
+        return save(target, copied.state(), SaveOptions.labelled(m.label()).withTags(m.tags()).withCustom(custom));
     }
 
     /**
      * Makes {@code checkpointId} the thread's latest again by deleting every checkpoint saved after it.
      *
      * @return how many checkpoints were deleted
-     * @throws CheckpointException.NotFound if the checkpoint is not in the thread
-     * @throws CheckpointException.ThreadNotFound if the thread has no checkpoints
+     * @throws CheckpointException.NotFound {@code CHECKPOINT} if the checkpoint is not in the thread,
+     *         {@code THREAD} if the thread has no checkpoints
      */
-    public int rewind(String threadId, String checkpointId) {
-        if (store.count(threadId) == 0) {
-            throw new CheckpointException.ThreadNotFound(threadId);
+    public int rewind(ThreadKey thread, String checkpointId) {
+        if (store.count(thread) == 0) {
+            throw CheckpointException.NotFound.thread(thread);
         }
         // The cursor lookup throws NotFound for an id not in the thread, before anything is deleted.
-        List<CheckpointMetadata> later = store.list(threadId,
+        List<CheckpointMetadata> later = store.list(thread,
                 new ListOptions(null, checkpointId, ListOptions.UNLIMITED, ListOptions.Order.DESCENDING));
         for (CheckpointMetadata m : later) {
-            store.delete(threadId, m.id());
+            store.delete(thread, m.id());
         }
         return later.size();
     }
 
     /** Checkpoints carrying the tag, oldest first. */
-    public List<CheckpointMetadata> findByTag(String threadId, String tag) {
-        return store.list(threadId).stream().filter(m -> m.tags().contains(tag)).toList();
+    public List<CheckpointMetadata> findByTag(ThreadKey thread, String tag) {
+        return store.list(thread).stream().filter(m -> m.tags().contains(tag)).toList();
     }
 
     /** The oldest checkpoint with this label. */
-    public Optional<CheckpointMetadata> findByLabel(String threadId, String label) {
-        return store.list(threadId).stream().filter(m -> label.equals(m.label())).findFirst();
+    public Optional<CheckpointMetadata> findByLabel(ThreadKey thread, String label) {
+        return store.list(thread).stream().filter(m -> label.equals(m.label())).findFirst();
     }
 
-    public void deleteThread(String threadId) {
-        store.deleteThread(threadId);
+    public void deleteThread(ThreadKey thread) {
+        store.deleteThread(thread);
     }
 
-    public List<String> listThreads() {
-        return store.listThreads();
+    /** The owner's threads, ascending. */
+    public List<String> listThreads(String owner) {
+        return store.listThreads(owner);
+    }
+
+    public List<String> listThreads(String owner, ThreadListOptions options) {
+        return store.listThreads(owner, options);
     }
 }

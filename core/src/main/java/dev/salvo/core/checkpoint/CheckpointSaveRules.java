@@ -1,7 +1,7 @@
 package dev.salvo.core.checkpoint;
 
-import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
 import dev.salvo.core.checkpoint.CheckpointException.Reason;
+import dev.salvo.core.checkpoint.CheckpointException.Validation;
 import java.util.Map;
 
 /**
@@ -13,15 +13,15 @@ public final class CheckpointSaveRules {
     private CheckpointSaveRules() {
     }
 
-    public static void validate(String threadId, CheckpointMetadata metadata, byte[] state) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public static void validate(ThreadKey thread, CheckpointMetadata metadata, byte[] state) {
+        CheckpointIds.requireThread(thread);
         if (metadata == null || state == null) {
-            throw new InvalidState(Reason.INVALID_ARGUMENT, "metadata and state are required");
+            throw new Validation(Reason.INVALID_ARGUMENT, "metadata and state are required");
         }
         CheckpointIds.requireValidCheckpointId(metadata.id());
-        if (!threadId.equals(metadata.threadId())) {
-            throw new InvalidState(Reason.THREAD_MISMATCH,
-                    "metadata.threadId '" + metadata.threadId() + "' does not match thread '" + threadId + "'");
+        if (!thread.threadId().equals(metadata.threadId())) {
+            throw new Validation(Reason.THREAD_MISMATCH,
+                    "metadata.threadId '" + metadata.threadId() + "' does not match thread '" + thread.threadId() + "'");
         }
         if (metadata.parentId() != null) {
             CheckpointIds.requireValidCheckpointId(metadata.parentId());
@@ -35,17 +35,33 @@ public final class CheckpointSaveRules {
         }
     }
 
-    /** Rejects a negative keep count for {@link CheckpointStore#prune}. */
-    public static void validatePrune(String threadId, int keepLatest) {
-        CheckpointIds.requireValidThreadId(threadId);
+    /** Rejects a missing thread or a negative keep count for {@link CheckpointStore#prune}. */
+    public static void validatePrune(ThreadKey thread, int keepLatest) {
+        CheckpointIds.requireThread(thread);
         if (keepLatest < 0) {
-            throw new InvalidState(Reason.INVALID_ARGUMENT, "keepLatest must not be negative, was " + keepLatest);
+            throw new Validation(Reason.INVALID_ARGUMENT, "keepLatest must not be negative, was " + keepLatest);
+        }
+    }
+
+    /** Rejects a missing thread or missing list options for {@link CheckpointStore#list(ThreadKey, ListOptions)}. */
+    public static void validateList(ThreadKey thread, ListOptions options) {
+        CheckpointIds.requireThread(thread);
+        if (options == null) {
+            throw new Validation(Reason.INVALID_ARGUMENT, "list options are required");
+        }
+    }
+
+    /** Rejects a bad owner or missing options for {@link CheckpointStore#listThreads(String, ThreadListOptions)}. */
+    public static void validateListThreads(String owner, ThreadListOptions options) {
+        CheckpointIds.requireValidOwner(owner);
+        if (options == null) {
+            throw new Validation(Reason.INVALID_ARGUMENT, "thread list options are required");
         }
     }
 
     private static void requireNoNul(String text, String what) {
         if (text != null && text.indexOf('\0') >= 0) {
-            throw new InvalidState(Reason.INVALID_ARGUMENT, what + " must not contain the NUL character");
+            throw new Validation(Reason.INVALID_ARGUMENT, what + " must not contain the NUL character");
         }
     }
 }

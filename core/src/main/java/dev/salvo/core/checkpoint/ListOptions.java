@@ -1,7 +1,7 @@
 package dev.salvo.core.checkpoint;
 
-import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
 import dev.salvo.core.checkpoint.CheckpointException.Reason;
+import dev.salvo.core.checkpoint.CheckpointException.Validation;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,7 +12,8 @@ import java.util.Optional;
  * only newer ones; either may be null. {@code order} decides both the order of the result and which end
  * {@code limit} is taken from: {@code DESCENDING} with a {@code beforeId} pages backwards through a
  * long history, newest first. A cursor id that is not in the thread is a
- * {@link CheckpointException.NotFound} (a thread without checkpoints simply lists nothing).
+ * {@link CheckpointException.NotFound} of entity {@code CHECKPOINT} (a thread without checkpoints simply
+ * lists nothing).
  */
 public record ListOptions(String beforeId, String afterId, int limit, Order order) {
 
@@ -24,7 +25,7 @@ public record ListOptions(String beforeId, String afterId, int limit, Order orde
     public ListOptions {
         Objects.requireNonNull(order, "order");
         if (limit < 1) {
-            throw new InvalidState(Reason.INVALID_ARGUMENT, "limit must be at least 1, was " + limit);
+            throw new Validation(Reason.INVALID_ARGUMENT, "limit must be at least 1, was " + limit);
         }
         if (beforeId != null) {
             CheckpointIds.requireValidCheckpointId(beforeId);

@@ -122,19 +122,47 @@ class CheckpointValuesTest {
 
     @Test
     void exceptionsCarryTheirKindAndIds() {
-        var nf = new CheckpointException.NotFound("t1", "c1");
-        assertThat(nf).hasMessage("Checkpoint not found: c1 in thread t1");
-        assertThat(nf.threadId()).isEqualTo("t1");
+        ThreadKey t1 = ThreadKey.of("alice", "t1");
+        var nf = CheckpointException.NotFound.checkpoint(t1, "c1");
+        assertThat(nf).hasMessage("Checkpoint not found: c1 in thread t1 of owner alice");
+        assertThat(nf.entity()).isEqualTo(CheckpointException.Entity.CHECKPOINT);
+        assertThat(nf.thread()).isEqualTo(t1);
         assertThat(nf.checkpointId()).isEqualTo("c1");
-        var tnf = new CheckpointException.ThreadNotFound("t2");
-        assertThat(tnf).hasMessage("Thread not found: t2");
-        assertThat(tnf.threadId()).isEqualTo("t2");
+        assertThat(nf.id()).isEqualTo("c1");
+        var tnf = CheckpointException.NotFound.thread(ThreadKey.of("bob", "t2"));
+        assertThat(tnf).hasMessage("Thread not found: thread t2 of owner bob");
+        assertThat(tnf.entity()).isEqualTo(CheckpointException.Entity.THREAD);
+        assertThat(tnf.thread()).isEqualTo(ThreadKey.of("bob", "t2"));
+        assertThat(tnf.checkpointId()).isNull();
+        assertThat(tnf.id()).isEqualTo("t2");
+        assertThat(new CheckpointException.NotFound(CheckpointException.Entity.THREAD, t1, null)).hasMessage(
+                "Thread not found: thread t1 of owner alice");
+        assertThatThrownBy(() -> new CheckpointException.NotFound(CheckpointException.Entity.THREAD, t1, "c1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a checkpoint id is given exactly when a checkpoint is missing");
+        assertThatThrownBy(() -> new CheckpointException.NotFound(CheckpointException.Entity.CHECKPOINT, t1, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CheckpointException.NotFound(null, t1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> CheckpointException.NotFound.thread(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> CheckpointException.NotFound.checkpoint(t1, null)).isInstanceOf(NullPointerException.class);
+
+        var conflict = new CheckpointException.Conflict(t1, "c1");
+        assertThat(conflict).hasMessage("Checkpoint already exists: c1 in thread t1 of owner alice");
+        assertThat(conflict.thread()).isEqualTo(t1);
+        assertThat(conflict.checkpointId()).isEqualTo("c1");
+        assertThatThrownBy(() -> new CheckpointException.Conflict(null, "c1")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new CheckpointException.Conflict(t1, null)).isInstanceOf(NullPointerException.class);
+
         RuntimeException cause = new RuntimeException("x");
-        assertThat(new CheckpointException.Serialization("bad json", cause)).hasMessage("Serialization error: bad json").hasCause(cause);
-        assertThat(new CheckpointException.Storage("disk full", cause)).hasMessage("Storage error: disk full").hasCause(cause);
-        var invalid = new CheckpointException.InvalidState(CheckpointException.Reason.DUPLICATE_ID, "c1 exists");
-        assertThat(invalid).hasMessage("Invalid state: c1 exists");
-        assertThat(invalid.reason()).isEqualTo(CheckpointException.Reason.DUPLICATE_ID);
-        assertThatThrownBy(() -> new CheckpointException.InvalidState(null, "x")).isInstanceOf(NullPointerException.class);
+        assertThat(new CheckpointException.Corrupt("bad json", cause)).hasMessage("bad json").hasCause(cause);
+        assertThat(new CheckpointException.Backend("disk full", cause)).hasMessage("disk full").hasCause(cause);
+        var invalid = new CheckpointException.Validation(CheckpointException.Reason.THREAD_MISMATCH, "t2 is not t1");
+        assertThat(invalid).hasMessage("t2 is not t1");
+        assertThat(invalid.reason()).isEqualTo(CheckpointException.Reason.THREAD_MISMATCH);
+        assertThatThrownBy(() -> new CheckpointException.Validation(null, "x")).isInstanceOf(NullPointerException.class);
+        assertThat(CheckpointException.Reason.values()).containsExactly(CheckpointException.Reason.INVALID_ID,
+                CheckpointException.Reason.THREAD_MISMATCH, CheckpointException.Reason.INVALID_ARGUMENT);
+        assertThat(CheckpointException.Entity.values()).containsExactly(CheckpointException.Entity.THREAD,
+                CheckpointException.Entity.CHECKPOINT);
     }
 }

@@ -1,9 +1,9 @@
 package dev.salvo.core.checkpoint;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A small, obviously correct {@link CheckpointStore} for testing {@link CheckpointManager}: per-thread lists in
@@ -11,49 +11,53 @@ import java.util.TreeMap;
  */
 final class FakeCheckpointStore implements CheckpointStore {
 
-    private final Map<String, List<Checkpoint>> threads = new TreeMap<>();
+    private final Map<ThreadKey, List<Checkpoint>> threads = new HashMap<>();
     private long sequence;
     final List<String> calls = new ArrayList<>();
 
+    private static String name(ThreadKey thread) {
+        return thread == null ? "null" : thread.owner() + "/" + thread.threadId();
+    }
+
     @Override
-    public String save(String threadId, CheckpointMetadata metadata, byte[] state) {
-        calls.add("save " + threadId + " " + metadata.id());
-        CheckpointSaveRules.validate(threadId, metadata, state);
-        List<Checkpoint> list = threads.computeIfAbsent(threadId, t -> new ArrayList<>());
+    public String save(ThreadKey thread, CheckpointMetadata metadata, byte[] state) {
+        calls.add("save " + name(thread) + " " + metadata.id());
+        CheckpointSaveRules.validate(thread, metadata, state);
+        List<Checkpoint> list = threads.computeIfAbsent(thread, t -> new ArrayList<>());
         if (list.stream().anyMatch(c -> c.id().equals(metadata.id()))) {
-            throw new CheckpointException.InvalidState(CheckpointException.Reason.DUPLICATE_ID, metadata.id());
+            throw new CheckpointException.Conflict(thread, metadata.id());
         }
         list.add(new Checkpoint(metadata.asStored(++sequence, state.length), state.clone()));
         return metadata.id();
     }
 
     @Override
-    public Checkpoint load(String threadId, String checkpointId) {
-        calls.add("load " + threadId + " " + checkpointId);
-        return checkpoints(threadId).stream().filter(c -> c.id().equals(checkpointId)).findFirst()
-                .orElseThrow(() -> new CheckpointException.NotFound(threadId, checkpointId));
+    public Checkpoint load(ThreadKey thread, String checkpointId) {
+        calls.add("load " + name(thread) + " " + checkpointId);
+        return checkpoints(thread).stream().filter(c -> c.id().equals(checkpointId)).findFirst()
+                .orElseThrow(() -> CheckpointException.NotFound.checkpoint(thread, checkpointId));
     }
 
     @Override
-    public Checkpoint loadLatest(String threadId) {
-        calls.add("loadLatest " + threadId);
-        return checkpoints(threadId).getLast();
+    public Checkpoint loadLatest(ThreadKey thread) {
+        calls.add("loadLatest " + name(thread));
+        return checkpoints(thread).getLast();
     }
 
-    private List<Checkpoint> checkpoints(String threadId) {
-        List<Checkpoint> list = threads.getOrDefault(threadId, List.of());
+    private List<Checkpoint> checkpoints(ThreadKey thread) {
+        List<Checkpoint> list = threads.getOrDefault(thread, List.of());
         if (list.isEmpty()) {
-            throw new CheckpointException.ThreadNotFound(threadId);
+            throw CheckpointException.NotFound.thread(thread);
         }
         return list;
     }
 
     @Override
-    public List<CheckpointMetadata> list(String threadId, ListOptions options) {
-        calls.add("list " + threadId + " " + options);
-        List<Checkpoint> list = threads.getOrDefault(threadId, List.of());
-        long before = options.before().map(id -> sequenceOf(list, threadId, id)).orElse(Long.MAX_VALUE);
-        long after = options.after().map(id -> sequenceOf(list, threadId, id)).orElse(Long.MIN_VALUE);
+    public List<CheckpointMetadata> list(ThreadKey thread, ListOptions options) {
+        calls.add("list " + name(thread) + " " + options);
+        List<Checkpoint> list = threads.getOrDefault(thread, List.of());
+        long before = options.before().map(id -> sequenceOf(list, thread, id)).orElse(Long.MAX_VALUE);
+        long after = options.after().map(id -> sequenceOf(list, thread, id)).orElse(Long.MIN_VALUE);
         List<CheckpointMetadata> result = new ArrayList<>();
         for (Checkpoint c : list) {
             if (c.metadata().sequence() < before && c.metadata().sequence() > after) {
@@ -66,43 +70,48 @@ final class FakeCheckpointStore implements CheckpointStore {
         return List.copyOf(result.subList(0, Math.min(options.limit(), result.size())));
     }
 
-    private static long sequenceOf(List<Checkpoint> list, String threadId, String id) {
+    private static long sequenceOf(List<Checkpoint> list, ThreadKey thread, String id) {
         return list.stream().filter(c -> c.id().equals(id)).findFirst()
-                .orElseThrow(() -> new CheckpointException.NotFound(threadId, id)).metadata().sequence();
+                .orElseThrow(() -> CheckpointException.NotFound.checkpoint(thread, id)).metadata().sequence();
     }
 
     @Override
-    public void delete(String threadId, String checkpointId) {
-        calls.add("delete " + threadId + " " + checkpointId);
-        List<Checkpoint> list = threads.get(threadId);
+    public void delete(ThreadKey thread, String checkpointId) {
+        calls.add("delete " + name(thread) + " " + checkpointId);
+        List<Checkpoint> list = threads.get(thread);
         if (list != null) {
             list.removeIf(c -> c.id().equals(checkpointId));
         }
     }
 
     @Override
-    public void deleteThread(String threadId) {
-        calls.add("deleteThread " + threadId);
-        threads.remove(threadId);
+    public void deleteThread(ThreadKey thread) {
+        calls.add("deleteThread " + name(thread));
+        threads.remove(thread);
     }
 
     @Override
-    public long count(String threadId) {
-        calls.add("count " + threadId);
-        return threads.getOrDefault(threadId, List.of()).size();
+    public long count(ThreadKey thread) {
+        calls.add("count " + name(thread));
+        return threads.getOrDefault(thread, List.of()).size();
     }
 
     @Override
-    public List<String> listThreads() {
-        calls.add("listThreads");
-        return threads.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    public List<String> listThreads(String owner, ThreadListOptions options) {
+        calls.add("listThreads " + owner + " " + options);
+        CheckpointSaveRules.validateListThreads(owner, options);
+        List<String> mine = threads.entrySet().stream()
+                .filter(e -> e.getKey().owner().equals(owner) && !e.getValue().isEmpty())
+                .map(e -> e.getKey().threadId())
+                .toList();
+        return options.page(mine, id -> true);
     }
 
     @Override
-    public long prune(String threadId, int keepLatest) {
-        calls.add("prune " + threadId + " " + keepLatest);
-        CheckpointSaveRules.validatePrune(threadId, keepLatest);
-        List<Checkpoint> list = threads.getOrDefault(threadId, new ArrayList<>());
+    public long prune(ThreadKey thread, int keepLatest) {
+        calls.add("prune " + name(thread) + " " + keepLatest);
+        CheckpointSaveRules.validatePrune(thread, keepLatest);
+        List<Checkpoint> list = threads.getOrDefault(thread, new ArrayList<>());
         long removed = 0;
         while (list.size() > keepLatest) {
             list.removeFirst();

@@ -9,6 +9,8 @@ import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.checkpoint.ListOptions;
 import dev.salvo.core.checkpoint.SaveOptions;
+import dev.salvo.core.checkpoint.ThreadKey;
+import dev.salvo.core.checkpoint.ThreadListOptions;
 import dev.salvo.http.auth.BearerAuth;
 import dev.salvo.http.auth.Principal;
 import dev.salvo.http.error.ApiException;
@@ -16,14 +18,14 @@ import dev.salvo.http.support.ListPage;
 import dev.salvo.http.support.QueryParams;
 import dev.salvo.http.support.RouteTable;
 import io.javalin.http.Context;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The checkpoint routes (a Salvo namespace, not an OpenAI path). Thread ids in paths are the caller's
- * own; {@link TenantThreads} keeps every principal inside its own namespace of the store.
+ * own; {@link TenantThreads} makes the principal the owner of every thread it names, and the store keeps
+ * each owner's threads apart.
  */
 public final class CheckpointRoutes {
 
@@ -32,6 +34,7 @@ public final class CheckpointRoutes {
     private static final Set<String> RESERVED_IDS = Set.of("latest", "count");
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
+    private static final ThreadKey READINESS_PROBE = ThreadKey.of("READYZ", "readyz");
 
     private final CheckpointStore store;
     private final CheckpointManager manager;
@@ -43,6 +46,11 @@ public final class CheckpointRoutes {
         this.manager = manager;
         this.json = json;
         this.maxStateBytes = maxStateBytes;
+    }
+
+    /** The readiness probe's cheap read: counts a thread no principal can own (owner ids of principals are lower case). */
+    public static void checkReady(CheckpointStore store) {
+        store.count(READINESS_PROBE);
     }
 
     public void register(RouteTable routes) {
@@ -75,24 +83,17 @@ public final class CheckpointRoutes {
         if (after != null) {
             TenantThreads.requireClientId(after, "after");
         }
-        List<ThreadObject> page = new ArrayList<>();
-        // Store ids sort as "<principal>:<thread>", so this principal's threads are contiguous and in client-id order.
-        for (String storeId : store.listThreads()) {
-            String clientId = TenantThreads.clientId(principal, storeId).orElse(null);
-            if (clientId == null || (after != null && clientId.compareTo(after) <= 0)) {
-                continue;
-            }
-            page.add(new ThreadObject(clientId, "checkpoint.thread"));
-            if (page.size() > limit) {
-                break;
-            }
-        }
+        // One more than the page, so ListPage can tell whether there is more.
+        ThreadListOptions options = ThreadListOptions.first(limit + 1).after(after);
+        List<ThreadObject> page = store.listThreads(TenantThreads.owner(principal), options).stream()
+                .map(id -> new ThreadObject(id, "checkpoint.thread"))
+                .toList();
         ctx.json(ListPage.of(page, limit, ThreadObject::id));
     }
 
     private void save(Context ctx) throws java.io.IOException {
         String clientThread = ctx.pathParam("thread_id");
-        String thread = storeThread(ctx);
+        ThreadKey thread = storeThread(ctx);
         SaveCheckpointRequest request = json.readerFor(SaveCheckpointRequest.class).readValue(ctx.bodyAsBytes());
         if (request == null) {
             throw ApiException.invalidRequest("invalid_json", null, "The request body must be a JSON object.");
@@ -146,7 +147,7 @@ public final class CheckpointRoutes {
 
     private void list(Context ctx) {
         String clientThread = ctx.pathParam("thread_id");
-        String thread = storeThread(ctx);
+        ThreadKey thread = storeThread(ctx);
         int limit = QueryParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         boolean descending = QueryParams.descending(ctx, false);
         ListOptions options = descending ? ListOptions.newest(limit + 1) : ListOptions.oldest(limit + 1);
@@ -161,9 +162,9 @@ public final class CheckpointRoutes {
     }
 
     private void deleteThread(Context ctx) {
-        String thread = storeThread(ctx);
+        ThreadKey thread = storeThread(ctx);
         if (store.count(thread) == 0) {
-            throw new CheckpointException.ThreadNotFound(thread);
+            throw CheckpointException.NotFound.thread(thread);
         }
         store.deleteThread(thread);
         ctx.json(new Deleted(ctx.pathParam("thread_id"), "checkpoint.thread.deleted", true));
@@ -188,7 +189,7 @@ public final class CheckpointRoutes {
     }
 
     private void delete(Context ctx) {
-        String thread = storeThread(ctx);
+        ThreadKey thread = storeThread(ctx);
         String id = checkpointId(ctx);
         store.load(thread, id); // 404 for an id that is not there, as OpenAI deletes do
         store.delete(thread, id);
@@ -204,8 +205,8 @@ public final class CheckpointRoutes {
         ctx.contentType("application/octet-stream").result(checkpoint.state());
     }
 
-    private static String storeThread(Context ctx) {
-        return TenantThreads.storeId(BearerAuth.principal(ctx), ctx.pathParam("thread_id"));
+    private static ThreadKey storeThread(Context ctx) {
+        return TenantThreads.key(BearerAuth.principal(ctx), ctx.pathParam("thread_id"));
     }
 
     private static String checkpointId(Context ctx) {

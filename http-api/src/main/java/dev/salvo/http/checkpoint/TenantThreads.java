@@ -1,15 +1,16 @@
 package dev.salvo.http.checkpoint;
 
 import dev.salvo.core.checkpoint.CheckpointIds;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.http.auth.Principal;
 import dev.salvo.http.error.ApiException;
-import java.util.Optional;
 
 /**
- * Maps a principal's thread ids to store thread ids and back: {@code <principal>:<thread>}. Principal
- * ids never contain {@code :}, so the first colon separates the two and no principal can name a thread
- * of another. A client thread id may be up to {@value #MAX_CLIENT_ID} characters so that, with a
- * principal id of up to 63, the store id stays within {@link CheckpointIds#MAX_LENGTH}.
+ * The tenancy of checkpoint threads: a principal's thread ids name threads it owns in the store, as
+ * {@link ThreadKey}{@code (principal id, thread id)}. The store scopes every read, write and listing to
+ * that owner, so no principal can name or list a thread of another (which answers 404, as an unknown
+ * thread does). A client thread id over HTTP is at most {@value #MAX_CLIENT_ID} characters of the id
+ * alphabet, as it always was on this API.
  */
 final class TenantThreads {
 
@@ -18,20 +19,14 @@ final class TenantThreads {
     private TenantThreads() {
     }
 
-    static String storeId(Principal principal, String clientThreadId) {
+    static ThreadKey key(Principal principal, String clientThreadId) {
         requireClientId(clientThreadId, "thread_id");
-        return principal.id() + ":" + clientThreadId;
+        return ThreadKey.of(owner(principal), clientThreadId);
     }
 
-    static Optional<String> clientId(Principal principal, String storeThreadId) {
-        String prefix = principal.id() + ":";
-        return storeThreadId.startsWith(prefix)
-                ? Optional.of(storeThreadId.substring(prefix.length()))
-                : Optional.empty();
-    }
-
-    static String prefix(Principal principal) {
-        return principal.id() + ":";
+    /** The store owner of everything this principal saves: its id ({@code [a-z0-9_-]{1,63}}, a valid owner). */
+    static String owner(Principal principal) {
+        return principal.id();
     }
 
     static String requireClientId(String id, String param) {

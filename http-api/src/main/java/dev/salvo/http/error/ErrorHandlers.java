@@ -58,17 +58,19 @@ public final class ErrorHandlers {
 
     static ApiException fromCheckpoint(CheckpointException e) {
         return switch (e) {
-            case CheckpointException.NotFound nf -> ApiException.notFound("checkpoint_not_found",
-                    "No checkpoint '" + nf.checkpointId() + "' in this thread.");
-            case CheckpointException.ThreadNotFound tnf -> ApiException.notFound("thread_not_found",
-                    "The thread has no checkpoints.");
-            case CheckpointException.InvalidState is -> switch (is.reason()) {
-                case DUPLICATE_ID -> ApiException.conflict("checkpoint_exists", is.getMessage());
-                case INVALID_ID -> ApiException.invalidRequest("invalid_id", null, is.getMessage());
-                case THREAD_MISMATCH, INVALID_ARGUMENT -> ApiException.invalidRequest("invalid_value", null, is.getMessage());
+            case CheckpointException.NotFound nf -> switch (nf.entity()) {
+                case CHECKPOINT -> ApiException.notFound("checkpoint_not_found",
+                        "No checkpoint '" + nf.checkpointId() + "' in this thread.");
+                case THREAD -> ApiException.notFound("thread_not_found", "The thread has no checkpoints.");
             };
-            case CheckpointException.Serialization s -> serverError(s);
-            case CheckpointException.Storage s -> storageUnavailable("Checkpoint", s);
+            case CheckpointException.Validation v -> switch (v.reason()) {
+                case INVALID_ID -> ApiException.invalidRequest("invalid_id", null, v.getMessage());
+                case THREAD_MISMATCH, INVALID_ARGUMENT -> ApiException.invalidRequest("invalid_value", null, v.getMessage());
+            };
+            // A repeated client id: the same call can never succeed, so the SDKs are told not to retry.
+            case CheckpointException.Conflict c -> ApiException.conflict("checkpoint_exists", c.getMessage());
+            case CheckpointException.Backend b -> storageUnavailable("Checkpoint", b);
+            case CheckpointException.Corrupt c -> serverError(c);
         };
     }
 

@@ -17,6 +17,7 @@ import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.core.daemon.DaemonStorage;
 import dev.salvo.storage.filesystem.batch.FilesystemBatchStorage;
 import dev.salvo.storage.filesystem.checkpoint.FilesystemCheckpointStore;
@@ -73,7 +74,7 @@ class FilesystemStorageModuleTest {
                 .isSameAs(injector.getInstance(CheckpointStore.class));
         DataDirectory dataDirectory = injector.getInstance(DataDirectory.class);
         assertThat(dataDirectory.root()).isEqualTo(root.toRealPath());
-        store.save("t", CheckpointMetadata.of("c1", "t", Instant.EPOCH, 1), new byte[] {1, 2, 3});
+        store.save(ThreadKey.of("alice", "t"), CheckpointMetadata.of("c1", "t", Instant.EPOCH, 1), new byte[] {1, 2, 3});
 
         List<AutoCloseable> resources = new ArrayList<>(injector.getInstance(RESOURCES));
         assertThat(resources).containsExactly(dataDirectory, (AutoCloseable) store,
@@ -83,9 +84,9 @@ class FilesystemStorageModuleTest {
             resource.close();
         }
 
-        assertThatThrownBy(() -> store.count("t")).isInstanceOf(CheckpointException.Storage.class);
+        assertThatThrownBy(() -> store.count(ThreadKey.of("alice", "t"))).isInstanceOf(CheckpointException.Backend.class);
         try (FilesystemCheckpointStore reopened = FilesystemCheckpointStore.open(root)) {
-            assertThat(reopened.load("t", "c1").state()).containsExactly(1, 2, 3);
+            assertThat(reopened.load(ThreadKey.of("alice", "t"), "c1").state()).containsExactly(1, 2, 3);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.salvo.core.batch.FileFilter;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.core.daemon.DaemonStorage;
 import dev.salvo.storage.postgres.batch.PostgresBatchStorage;
 import dev.salvo.storage.postgres.checkpoint.PostgresCheckpointStore;
@@ -38,8 +39,8 @@ class PostgresStorageModuleTest {
 
         CheckpointStore store = injector.getInstance(CheckpointStore.class);
         assertThat(store).isInstanceOf(PostgresCheckpointStore.class).isSameAs(injector.getInstance(CheckpointStore.class));
-        store.save("t", CheckpointMetadata.of("c1", "t", Instant.EPOCH, 1), new byte[] {7});
-        assertThat(store.count("t")).isEqualTo(1);
+        store.save(ThreadKey.of("alice", "t"), CheckpointMetadata.of("c1", "t", Instant.EPOCH, 1), new byte[] {7});
+        assertThat(store.count(ThreadKey.of("alice", "t"))).isEqualTo(1);
 
         BatchStorage batches = injector.getInstance(BatchStorage.class);
         assertThat(batches).isInstanceOf(PostgresBatchStorage.class)
@@ -53,8 +54,8 @@ class PostgresStorageModuleTest {
             resource.close();
         }
 
-        assertThatThrownBy(() -> store.count("t"))
-                .isInstanceOf(CheckpointException.Storage.class)
+        assertThatThrownBy(() -> store.count(ThreadKey.of("alice", "t")))
+                .isInstanceOf(CheckpointException.Backend.class)
                 .hasCauseInstanceOf(DataAccessException.class);
     }
 }

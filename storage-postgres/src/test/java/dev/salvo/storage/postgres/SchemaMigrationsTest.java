@@ -60,8 +60,8 @@ class SchemaMigrationsTest {
         TestDatabase database = PostgresTestServer.get().createDatabase();
 
         Map<String, String> indexes = indexes(database);
-        assertThat(indexes.get("checkpoints_pkey")).contains("UNIQUE INDEX").endsWith("(thread_id, id)");
-        assertThat(indexes.get("checkpoints_thread_seq_key")).contains("UNIQUE INDEX").endsWith("(thread_id, seq)");
+        assertThat(indexes.get("checkpoints_pkey")).contains("UNIQUE INDEX").endsWith("(owner, thread_id, id)");
+        assertThat(indexes.get("checkpoints_thread_seq_key")).contains("UNIQUE INDEX").endsWith("(owner, thread_id, seq)");
         assertThat(constraints(database)).contains(
                 "PRIMARY KEY checkpoints_pkey", "UNIQUE checkpoints_thread_seq_key",
                 "CHECK checkpoints_seq_positive", "CHECK checkpoints_state_size_matches",
@@ -69,6 +69,9 @@ class SchemaMigrationsTest {
         assertThat(single(database,
                 "select collation_name from information_schema.columns where table_name = ? and column_name = ?",
                 "checkpoints", "thread_id")).isEqualTo("C");
+        assertThat(single(database,
+                "select collation_name from information_schema.columns where table_name = ? and column_name = ?",
+                "checkpoints", "owner")).isEqualTo("C");
 
         assertThatThrownBy(() -> insertRaw(database, 0, 1))
                 .isInstanceOf(SQLException.class).hasMessageContaining("checkpoints_seq_positive");
@@ -79,8 +82,8 @@ class SchemaMigrationsTest {
     private static void insertRaw(TestDatabase database, long seq, long stateSize) throws SQLException {
         try (Connection connection = database.connect();
              PreparedStatement insert = connection.prepareStatement(
-                     "insert into checkpoints (thread_id, seq, id, step, created_at, state_size, state)"
-                             + " values ('t', ?, 'c', 0, now(), ?, '\\x01'::bytea)")) {
+                     "insert into checkpoints (owner, thread_id, seq, id, step, created_at, state_size, state)"
+                             + " values ('o', 't', ?, 'c', 0, now(), ?, '\\x01'::bytea)")) {
             insert.setLong(1, seq);
             insert.setLong(2, stateSize);
             insert.executeUpdate();

@@ -1,21 +1,23 @@
 package dev.salvo.storage.filesystem.checkpoint;
 
 import dev.salvo.core.checkpoint.Checkpoint;
-import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
-import dev.salvo.core.checkpoint.CheckpointException.Reason;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointIds;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointSaveRules;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.checkpoint.ListOptions;
+import dev.salvo.core.checkpoint.ThreadKey;
+import dev.salvo.core.checkpoint.ThreadListOptions;
 import dev.salvo.storage.filesystem.io.AtomicFiles;
 import dev.salvo.storage.filesystem.io.DataDirectory;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,8 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link CheckpointStore} on local disk: one directory per thread under {@code {root}/checkpoints}, and
- * two files per checkpoint, {@code {sequence:020d}_{checkpointId}.state} and {@code .meta.json}.
+ * {@link CheckpointStore} on local disk: one directory per owner under {@code {root}/checkpoints}, one per
+ * thread inside it, and two files per checkpoint, {@code {sequence:020d}_{checkpointId}.state} and
+ * {@code .meta.json}. Opening the store first moves thread directories of the layout before owners into
+ * their owners' directories ({@link OwnerLayoutMigration}).
  *
  * <p>A save writes the {@code .state} and then the {@code .meta.json}, each by temp file, fsync and
  * atomic rename, and finally fsyncs the thread directory; the metadata file is the commit marker, so a
@@ -47,6 +51,8 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
 
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemCheckpointStore.class);
     private static final int LOCK_STRIPES = 64;
+    /** Creating a thread directory retries this often when its owner's directory vanishes in between. */
+    private static final int OWNER_DIRECTORY_ATTEMPTS = 16;
 
     private final DataDirectory dataDirectory;
     private final boolean ownsDataDirectory;
@@ -55,7 +61,7 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
     private final ThreadLoader loader;
     private final ThreadLocks locks = new ThreadLocks(LOCK_STRIPES);
     // Holds non-empty threads only: a thread without checkpoints costs no memory, however often it is asked about.
-    private final ConcurrentHashMap<String, ThreadIndex> indexes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ThreadKey, ThreadIndex> indexes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** A store over a data directory someone else owns and closes (the Guice wiring, or a caller sharing it). */
@@ -69,6 +75,7 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
         this.layout = new CheckpointLayout(dataDirectory);
         this.loader = new ThreadLoader(layout, codec);
         createCheckpointsDirectory();
+        migrateToOwnerLayout();
     }
 
     /**
@@ -86,110 +93,106 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
     }
 
     @Override
-    public String save(String threadId, CheckpointMetadata metadata, byte[] state) {
-        CheckpointSaveRules.validate(threadId, metadata, state);
-        return writing(threadId, "save checkpoint " + metadata.id() + " in thread " + threadId, index -> {
+    public String save(ThreadKey thread, CheckpointMetadata metadata, byte[] state) {
+        CheckpointSaveRules.validate(thread, metadata, state);
+        return writing(thread, "save checkpoint " + metadata.id() + " in " + describe(thread), index -> {
             if (index.contains(metadata.id())) {
-                throw new InvalidState(Reason.DUPLICATE_ID, "thread " + threadId + " already has checkpoint " + metadata.id());
+                throw new CheckpointException.Conflict(thread, metadata.id());
             }
             CheckpointMetadata stored = metadata.asStored(index.nextSequence(), state.length);
-            byte[] json = codec.encode(stored);
-            writeCommitted(threadId, stored, state, json);
+            byte[] json = codec.encode(thread, stored);
+            writeCommitted(thread, stored, state, json);
             index.add(stored);
-            indexes.put(threadId, index);
+            indexes.put(thread, index);
             return stored.id();
         });
     }
 
     @Override
-    public Checkpoint load(String threadId, String checkpointId) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public Checkpoint load(ThreadKey thread, String checkpointId) {
+        CheckpointIds.requireThread(thread);
         CheckpointIds.requireValidCheckpointId(checkpointId);
-        return reading(threadId, "load checkpoint " + checkpointId + " of thread " + threadId, index -> {
+        return reading(thread, "load checkpoint " + checkpointId + " of " + describe(thread), index -> {
             if (index.isEmpty()) {
-                throw new CheckpointException.ThreadNotFound(threadId);
+                throw CheckpointException.NotFound.thread(thread);
             }
             CheckpointMetadata metadata = index.find(checkpointId)
-                    .orElseThrow(() -> new CheckpointException.NotFound(threadId, checkpointId));
-            return new Checkpoint(metadata, readState(threadId, metadata));
+                    .orElseThrow(() -> CheckpointException.NotFound.checkpoint(thread, checkpointId));
+            return new Checkpoint(metadata, readState(thread, metadata));
         });
     }
 
     @Override
-    public Checkpoint loadLatest(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        return reading(threadId, "load the latest checkpoint of thread " + threadId, index -> {
+    public Checkpoint loadLatest(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        return reading(thread, "load the latest checkpoint of " + describe(thread), index -> {
             CheckpointMetadata metadata = index.latest()
-                    .orElseThrow(() -> new CheckpointException.ThreadNotFound(threadId));
-            return new Checkpoint(metadata, readState(threadId, metadata));
+                    .orElseThrow(() -> CheckpointException.NotFound.thread(thread));
+            return new Checkpoint(metadata, readState(thread, metadata));
         });
     }
 
     @Override
-    public List<CheckpointMetadata> list(String threadId, ListOptions options) {
-        CheckpointIds.requireValidThreadId(threadId);
-        if (options == null) {
-            throw new InvalidState(Reason.INVALID_ARGUMENT, "list options are required");
-        }
-        return reading(threadId, "list thread " + threadId, index -> index.page(options));
+    public List<CheckpointMetadata> list(ThreadKey thread, ListOptions options) {
+        CheckpointSaveRules.validateList(thread, options);
+        return reading(thread, "list " + describe(thread), index -> index.page(options));
     }
 
     @Override
-    public void delete(String threadId, String checkpointId) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public void delete(ThreadKey thread, String checkpointId) {
+        CheckpointIds.requireThread(thread);
         CheckpointIds.requireValidCheckpointId(checkpointId);
-        writing(threadId, "delete checkpoint " + checkpointId + " of thread " + threadId, index -> {
+        writing(thread, "delete checkpoint " + checkpointId + " of " + describe(thread), index -> {
             Optional<CheckpointMetadata> victim = index.find(checkpointId);
             if (victim.isPresent()) {
-                removeCommitted(threadId, index, List.of(victim.get()));
+                removeCommitted(thread, index, List.of(victim.get()));
             }
             return null;
         });
     }
 
     @Override
-    public void deleteThread(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        withWriteLock(threadId, "delete thread " + threadId, () -> {
-            indexes.remove(threadId);
-            removeThreadDirectory(layout.threadDirectory(threadId));
+    public void deleteThread(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        withWriteLock(thread, "delete " + describe(thread), () -> {
+            indexes.remove(thread);
+            if (removeThreadDirectory(layout.threadDirectory(thread))) {
+                removeIfEmpty(layout.ownerDirectory(thread.owner()), layout.checkpointsDirectory());
+            }
             return null;
         });
     }
 
     @Override
-    public long count(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        return reading(threadId, "count thread " + threadId, index -> (long) index.size());
+    public long count(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        return reading(thread, "count " + describe(thread), index -> (long) index.size());
     }
 
     @Override
-    public List<String> listThreads() {
+    public List<String> listThreads(String owner, ThreadListOptions options) {
+        CheckpointSaveRules.validateListThreads(owner, options);
         ensureOpen();
-        List<String> threads = new ArrayList<>();
-        for (String candidate : threadDirectoryNames()) {
-            if (reading(candidate, "read thread " + candidate, index -> !index.isEmpty())) {
-                threads.add(candidate);
-            }
-        }
-        threads.sort(Comparator.naturalOrder());
-        return threads;
+        return options.page(threadDirectoryNames(owner), threadId -> {
+            ThreadKey thread = ThreadKey.of(owner, threadId);
+            return reading(thread, "read " + describe(thread), index -> !index.isEmpty());
+        });
     }
 
     @Override
-    public long prune(String threadId, int keepLatest) {
-        CheckpointSaveRules.validatePrune(threadId, keepLatest);
-        return writing(threadId, "prune thread " + threadId, index -> {
+    public long prune(ThreadKey thread, int keepLatest) {
+        CheckpointSaveRules.validatePrune(thread, keepLatest);
+        return writing(thread, "prune " + describe(thread), index -> {
             List<CheckpointMetadata> victims = index.allButNewest(keepLatest);
             if (!victims.isEmpty()) {
-                removeCommitted(threadId, index, victims);
+                removeCommitted(thread, index, victims);
             }
             return (long) victims.size();
         });
     }
 
     /**
-     * Waits for operations in progress, then refuses new ones with {@link CheckpointException.Storage};
+     * Waits for operations in progress, then refuses new ones with {@link CheckpointException.Backend};
      * releases the data directory too if this store opened it. Idempotent.
      */
     @Override
@@ -213,11 +216,11 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
 
     // ------------------------------------------------------------------ writing and removing files
 
-    private void writeCommitted(String threadId, CheckpointMetadata stored, byte[] state, byte[] json) throws IOException {
-        Path directory = threadDirectoryForWriting(threadId);
+    private void writeCommitted(ThreadKey thread, CheckpointMetadata stored, byte[] state, byte[] json) throws IOException {
+        Path directory = threadDirectoryForWriting(thread);
         CheckpointFileName name = new CheckpointFileName(stored.sequence(), stored.id());
-        Path stateFile = layout.stateFile(threadId, name);
-        Path metaFile = layout.metaFile(threadId, name);
+        Path stateFile = layout.stateFile(thread, name);
+        Path metaFile = layout.metaFile(thread, name);
         AtomicFiles.publish(stateFile, state);
         boolean metaPublished = false;
         try {
@@ -243,25 +246,48 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
         }
     }
 
-    private Path threadDirectoryForWriting(String threadId) throws IOException {
-        Path directory = layout.threadDirectory(threadId);
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectory(directory);
-            AtomicFiles.syncDirectory(layout.checkpointsDirectory());
+    /**
+     * The thread's directory, created (with its owner's) if needed. Owner directories are created and
+     * removed without a lock: the last thread of an owner going away in parallel may remove the owner
+     * directory between the two creations, which the retry repairs.
+     */
+    private Path threadDirectoryForWriting(ThreadKey thread) throws IOException {
+        Path directory = layout.threadDirectory(thread);
+        if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return directory;
         }
-        return directory;
+        Path ownerDirectory = layout.ownerDirectory(thread.owner());
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.isDirectory(ownerDirectory, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(ownerDirectory);
+                    AtomicFiles.syncDirectory(layout.checkpointsDirectory());
+                } catch (FileAlreadyExistsException e) {
+                    // created by a save to another thread of this owner; or not a directory, which the next step reports
+                }
+            }
+            try {
+                Files.createDirectory(directory);
+                AtomicFiles.syncDirectory(ownerDirectory);
+                return directory;
+            } catch (NoSuchFileException e) {
+                if (attempt == OWNER_DIRECTORY_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Metadata first (the commit markers, oldest first, made durable together), then the states. */
-    private void removeCommitted(String threadId, ThreadIndex index, List<CheckpointMetadata> victims) throws IOException {
-        Path directory = layout.threadDirectory(threadId);
+    private void removeCommitted(ThreadKey thread, ThreadIndex index, List<CheckpointMetadata> victims) throws IOException {
+        Path directory = layout.threadDirectory(thread);
         for (CheckpointMetadata victim : victims) {
-            Files.deleteIfExists(layout.metaFile(threadId, fileName(victim)));
+            Files.deleteIfExists(layout.metaFile(thread, fileName(victim)));
             index.remove(victim);
         }
         AtomicFiles.syncDirectory(directory);
         for (CheckpointMetadata victim : victims) {
-            Path stateFile = layout.stateFile(threadId, fileName(victim));
+            Path stateFile = layout.stateFile(thread, fileName(victim));
             try {
                 Files.deleteIfExists(stateFile);
             } catch (IOException e) {
@@ -270,14 +296,18 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
             }
         }
         if (index.isEmpty()) {
-            indexes.remove(threadId);
-            removeIfEmpty(directory);
+            indexes.remove(thread);
+            Path ownerDirectory = layout.ownerDirectory(thread.owner());
+            if (removeIfEmpty(directory, ownerDirectory)) {
+                removeIfEmpty(ownerDirectory, layout.checkpointsDirectory());
+            }
         }
     }
 
-    private void removeThreadDirectory(Path directory) throws IOException {
+    /** @return whether the directory was there and is gone now */
+    private boolean removeThreadDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+            return false;
         }
         List<Path> metaFiles = new ArrayList<>();
         List<Path> otherFiles = new ArrayList<>();
@@ -297,21 +327,25 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
             Files.deleteIfExists(file);
         }
         Files.deleteIfExists(directory);
-        AtomicFiles.syncDirectory(layout.checkpointsDirectory());
+        AtomicFiles.syncDirectory(directory.getParent());
+        return true;
     }
 
-    private void removeIfEmpty(Path directory) throws IOException {
+    /** Removes {@code directory} if it is empty, making that durable in {@code parent}; @return whether it is gone. */
+    private static boolean removeIfEmpty(Path directory, Path parent) throws IOException {
         try {
-            Files.deleteIfExists(directory);
+            if (Files.deleteIfExists(directory)) {
+                AtomicFiles.syncDirectory(parent);
+            }
+            return true;
         } catch (DirectoryNotEmptyException e) {
-            // Torn metadata kept for inspection; the directory stays, and lists no checkpoints.
-            return;
+            // Torn metadata kept for inspection, or another thread of the owner: the directory stays.
+            return false;
         }
-        AtomicFiles.syncDirectory(layout.checkpointsDirectory());
     }
 
-    private byte[] readState(String threadId, CheckpointMetadata metadata) throws IOException {
-        Path stateFile = layout.stateFile(threadId, fileName(metadata));
+    private byte[] readState(ThreadKey thread, CheckpointMetadata metadata) throws IOException {
+        Path stateFile = layout.stateFile(thread, fileName(metadata));
         byte[] state = Files.readAllBytes(stateFile);
         if (state.length != metadata.stateSize()) {
             throw new IOException(stateFile + " holds " + state.length + " bytes but its metadata records "
@@ -320,17 +354,21 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
         return state;
     }
 
-    private List<String> threadDirectoryNames() {
+    /** The names of the owner's thread directories; every name is checked as an id before it becomes a key. */
+    private List<String> threadDirectoryNames(String owner) {
+        Path ownerDirectory = layout.ownerDirectory(owner);
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.checkpointsDirectory())) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(ownerDirectory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (CheckpointIds.isValid(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     names.add(name);
                 }
             }
+        } catch (NoSuchFileException e) {
+            return List.of();
         } catch (IOException e) {
-            throw new CheckpointException.Storage("cannot list threads in " + layout.checkpointsDirectory(), e);
+            throw new CheckpointException.Backend("cannot list the threads in " + ownerDirectory + ": " + e.getMessage(), e);
         }
         return names;
     }
@@ -343,12 +381,25 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
                 AtomicFiles.syncDirectory(layout.root());
             }
         } catch (IOException e) {
-            throw new CheckpointException.Storage("cannot create " + directory, e);
+            throw new CheckpointException.Backend("cannot create " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrateToOwnerLayout() {
+        try {
+            new OwnerLayoutMigration(layout).run();
+        } catch (IOException e) {
+            throw new CheckpointException.Backend("cannot move the checkpoint threads in " + layout.checkpointsDirectory()
+                    + " into their owners' directories: " + e.getMessage(), e);
         }
     }
 
     private static CheckpointFileName fileName(CheckpointMetadata stored) {
         return new CheckpointFileName(stored.sequence(), stored.id());
+    }
+
+    private static String describe(ThreadKey thread) {
+        return "thread " + thread.threadId() + " of owner " + thread.owner();
     }
 
     // ------------------------------------------------------------------ locking and the index cache
@@ -363,27 +414,27 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
         T run() throws IOException;
     }
 
-    private <T> T reading(String threadId, String operation, IndexAction<T> action) {
-        return underLock(locks.forThread(threadId).readLock(), threadId, operation,
-                () -> action.apply(index(threadId)));
+    private <T> T reading(ThreadKey thread, String operation, IndexAction<T> action) {
+        return underLock(locks.forThread(thread).readLock(), thread, operation,
+                () -> action.apply(index(thread)));
     }
 
-    private <T> T writing(String threadId, String operation, IndexAction<T> action) {
-        return withWriteLock(threadId, operation, () -> action.apply(index(threadId)));
+    private <T> T writing(ThreadKey thread, String operation, IndexAction<T> action) {
+        return withWriteLock(thread, operation, () -> action.apply(index(thread)));
     }
 
-    private <T> T withWriteLock(String threadId, String operation, IoAction<T> action) {
-        return underLock(locks.forThread(threadId).writeLock(), threadId, operation, action);
+    private <T> T withWriteLock(ThreadKey thread, String operation, IoAction<T> action) {
+        return underLock(locks.forThread(thread).writeLock(), thread, operation, action);
     }
 
-    private <T> T underLock(Lock lock, String threadId, String operation, IoAction<T> action) {
+    private <T> T underLock(Lock lock, ThreadKey thread, String operation, IoAction<T> action) {
         lock.lock();
         try {
             ensureOpen();
             return action.run();
         } catch (IOException e) {
-            indexes.remove(threadId);
-            throw new CheckpointException.Storage("cannot " + operation + ": " + e.getMessage(), e);
+            indexes.remove(thread);
+            throw new CheckpointException.Backend("cannot " + operation + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
@@ -393,22 +444,22 @@ public final class FilesystemCheckpointStore implements CheckpointStore, AutoClo
      * The thread's index, loading it from disk if it is not cached. Under a read lock two callers may
      * load the same thread at once; writers are excluded, so both build the same index and one is kept.
      */
-    private ThreadIndex index(String threadId) throws IOException {
-        ThreadIndex cached = indexes.get(threadId);
+    private ThreadIndex index(ThreadKey thread) throws IOException {
+        ThreadIndex cached = indexes.get(thread);
         if (cached != null) {
             return cached;
         }
-        ThreadIndex loaded = loader.load(threadId);
+        ThreadIndex loaded = loader.load(thread);
         if (loaded.isEmpty()) {
             return loaded;
         }
-        ThreadIndex raced = indexes.putIfAbsent(threadId, loaded);
+        ThreadIndex raced = indexes.putIfAbsent(thread, loaded);
         return raced != null ? raced : loaded;
     }
 
     private void ensureOpen() {
         if (closed || !dataDirectory.isOpen()) {
-            throw new CheckpointException.Storage("the checkpoint store over " + layout.root() + " is closed", null);
+            throw new CheckpointException.Backend("the checkpoint store over " + layout.root() + " is closed", null);
         }
     }
 }

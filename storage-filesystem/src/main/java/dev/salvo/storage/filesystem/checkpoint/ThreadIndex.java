@@ -3,6 +3,7 @@ package dev.salvo.storage.filesystem.checkpoint;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.ListOptions;
+import dev.salvo.core.checkpoint.ThreadKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,12 +20,12 @@ import java.util.TreeMap;
  */
 final class ThreadIndex {
 
-    private final String threadId;
+    private final ThreadKey thread;
     private final NavigableMap<Long, CheckpointMetadata> bySequence = new TreeMap<>();
     private final Map<String, Long> sequenceById = new HashMap<>();
 
-    ThreadIndex(String threadId) {
-        this.threadId = threadId;
+    ThreadIndex(ThreadKey thread) {
+        this.thread = thread;
     }
 
     boolean isEmpty() {
@@ -103,7 +104,7 @@ final class ThreadIndex {
     private long cursor(String checkpointId) {
         Long sequence = sequenceById.get(checkpointId);
         if (sequence == null) {
-            throw new CheckpointException.NotFound(threadId, checkpointId);
+            throw CheckpointException.NotFound.checkpoint(thread, checkpointId);
         }
         return sequence;
     }

@@ -2,6 +2,7 @@ package dev.salvo.storage.filesystem.checkpoint;
 
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.storage.filesystem.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -44,9 +45,9 @@ final class ThreadLoader {
         this.codec = codec;
     }
 
-    ThreadIndex load(String threadId) throws IOException {
-        ThreadIndex index = new ThreadIndex(threadId);
-        Path directory = layout.threadDirectory(threadId);
+    ThreadIndex load(ThreadKey thread) throws IOException {
+        ThreadIndex index = new ThreadIndex(thread);
+        Path directory = layout.threadDirectory(thread);
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
             return index;
         }
@@ -75,39 +76,39 @@ final class ThreadLoader {
         metas.sort(Comparator.comparingLong(CheckpointFileName::sequence).thenComparing(CheckpointFileName::checkpointId));
         for (CheckpointFileName name : metas) {
             if (states.contains(name)) {
-                readCommitted(threadId, name, index);
+                readCommitted(thread, name, index);
             } else {
-                debris.add(layout.metaFile(threadId, name));
+                debris.add(layout.metaFile(thread, name));
             }
         }
         Set<CheckpointFileName> withMetadata = new HashSet<>(metas);
         for (CheckpointFileName state : states) {
             if (!withMetadata.contains(state)) {
-                debris.add(layout.stateFile(threadId, state));
+                debris.add(layout.stateFile(thread, state));
             }
         }
         removeDebris(directory, debris);
         return index;
     }
 
-    private void readCommitted(String threadId, CheckpointFileName name, ThreadIndex index) throws IOException {
-        Path file = layout.metaFile(threadId, name);
-        Optional<CheckpointMetadata> decoded = codec.decode(Files.readAllBytes(file), file);
+    private void readCommitted(ThreadKey thread, CheckpointFileName name, ThreadIndex index) throws IOException {
+        Path file = layout.metaFile(thread, name);
+        Optional<MetadataCodec.Decoded> decoded = codec.decode(Files.readAllBytes(file), file);
         if (decoded.isEmpty()) {
             if (reportedTorn.add(file)) {
                 LOG.warn("Ignoring checkpoint metadata {}: it is not complete JSON (a write torn by a crash?)", file);
             }
             return;
         }
-        CheckpointMetadata metadata = decoded.get();
-        if (!metadata.id().equals(name.checkpointId()) || metadata.sequence() != name.sequence()
-                || !metadata.threadId().equals(threadId)) {
-            throw new CheckpointException.Serialization(file + ": describes checkpoint " + metadata.id()
-                    + " (sequence " + metadata.sequence() + ") of thread " + metadata.threadId()
-                    + ", which does not match its file name and directory", null);
+        CheckpointMetadata metadata = decoded.get().metadata();
+        ThreadKey recorded = decoded.get().thread();
+        if (!metadata.id().equals(name.checkpointId()) || metadata.sequence() != name.sequence() || !recorded.equals(thread)) {
+            throw new CheckpointException.Corrupt(file + ": describes checkpoint " + metadata.id()
+                    + " (sequence " + metadata.sequence() + ") of thread " + recorded.threadId() + " of owner "
+                    + recorded.owner() + ", which does not match its file name and directory", null);
         }
         if (index.contains(metadata.id())) {
-            throw new CheckpointException.Serialization(file + ": thread " + threadId
+            throw new CheckpointException.Corrupt(file + ": thread " + thread.threadId() + " of owner " + thread.owner()
                     + " holds two committed checkpoints with id " + metadata.id(), null);
         }
         index.add(metadata);

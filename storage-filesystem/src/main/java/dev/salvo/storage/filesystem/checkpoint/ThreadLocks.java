@@ -1,10 +1,11 @@
 package dev.salvo.storage.filesystem.checkpoint;
 
+import dev.salvo.core.checkpoint.ThreadKey;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A fixed set of read-write locks that thread ids hash onto: saves to one thread serialise, work on
+ * A fixed set of read-write locks that thread keys (owner and thread id) hash onto: saves to one thread serialise, work on
  * different threads mostly runs in parallel, and no lock object has to be created or reclaimed per
  * thread id (which a map of per-thread locks would need, racing against deletes).
  */
@@ -22,8 +23,8 @@ final class ThreadLocks {
         }
     }
 
-    ReadWriteLock forThread(String threadId) {
-        int hash = threadId.hashCode();
+    ReadWriteLock forThread(ThreadKey thread) {
+        int hash = thread.hashCode();
         // As HashMap does: let the high bits count too, since the mask keeps only a few low ones.
         return stripes[(hash ^ (hash >>> 16)) & (stripes.length - 1)];
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.storage.filesystem.TestDirectories;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrashRecoveryTest {
 
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
+    private static final ThreadKey T = ThreadKey.of("alice", "t");
+    private static final ThreadKey U = ThreadKey.of("alice", "u");
 
     private Path root;
     private Path thread;
@@ -34,7 +37,7 @@ class CrashRecoveryTest {
     @BeforeEach
     void createRoot() {
         root = TestDirectories.create("salvo-crash-");
-        thread = root.resolve("checkpoints").resolve("t");
+        thread = root.resolve("checkpoints").resolve("alice").resolve("t");
     }
 
     @AfterEach
@@ -45,7 +48,7 @@ class CrashRecoveryTest {
     @Test
     @DisplayName("debris of interrupted saves is invisible and removed; good checkpoints load; the next save continues the sequence")
     void interruptedSavesAreInvisible() throws IOException {
-        saveAndClose("t", "c1", "c2", "c3", "c4", "c5", "c6");
+        saveAndClose(T, "c1", "c2", "c3", "c4", "c5", "c6");
         // c4: crashed after the state was renamed into place, before the metadata was
         Files.delete(meta(4, "c4"));
         // c5: metadata torn halfway through
@@ -57,14 +60,14 @@ class CrashRecoveryTest {
         Files.write(temp, bytes("partial"));
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThat(ids(store.list("t"))).containsExactly("c1", "c2", "c3");
-            assertThat(store.count("t")).isEqualTo(3);
-            assertThat(store.listThreads()).containsExactly("t");
-            assertThat(store.loadLatest("t").id()).isEqualTo("c3");
-            assertThat(store.loadLatest("t").state()).isEqualTo(bytes("state of c3"));
-            assertThat(store.load("t", "c1").state()).isEqualTo(bytes("state of c1"));
+            assertThat(ids(store.list(T))).containsExactly("c1", "c2", "c3");
+            assertThat(store.count(T)).isEqualTo(3);
+            assertThat(store.listThreads("alice")).containsExactly("t");
+            assertThat(store.loadLatest(T).id()).isEqualTo("c3");
+            assertThat(store.loadLatest(T).state()).isEqualTo(bytes("state of c3"));
+            assertThat(store.load(T, "c1").state()).isEqualTo(bytes("state of c1"));
             for (String invisible : List.of("c4", "c5", "c6", "c7")) {
-                assertThatThrownBy(() -> store.load("t", invisible)).isInstanceOf(CheckpointException.NotFound.class);
+                assertThatThrownBy(() -> store.load(T, invisible)).isInstanceOfSatisfying(CheckpointException.NotFound.class, e -> assertThat(e.entity()).isEqualTo(CheckpointException.Entity.CHECKPOINT));
             }
 
             assertThat(state(4, "c4")).doesNotExist();
@@ -74,18 +77,18 @@ class CrashRecoveryTest {
             assertThat(meta(5, "c5")).exists();
             assertThat(state(5, "c5")).exists();
 
-            store.save("t", CheckpointMetadata.of("c7", "t", T0, 7), bytes("state of c7"));
-            assertThat(store.list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L, 3L, 4L);
-            store.save("t", CheckpointMetadata.of("c8", "t", T0, 8), bytes("state of c8"));
+            store.save(T, CheckpointMetadata.of("c7", "t", T0, 7), bytes("state of c7"));
+            assertThat(store.list(T)).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L, 3L, 4L);
+            store.save(T, CheckpointMetadata.of("c8", "t", T0, 8), bytes("state of c8"));
             // a re-save of the torn checkpoint's id is not a duplicate: it never committed
-            store.save("t", CheckpointMetadata.of("c5", "t", T0, 9), bytes("state of c5, again"));
+            store.save(T, CheckpointMetadata.of("c5", "t", T0, 9), bytes("state of c5, again"));
         }
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThat(ids(store.list("t"))).containsExactly("c1", "c2", "c3", "c7", "c8", "c5");
-            assertThat(store.list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-            assertThat(store.load("t", "c5").state()).isEqualTo(bytes("state of c5, again"));
-            assertThat(store.loadLatest("t").id()).isEqualTo("c5");
+            assertThat(ids(store.list(T))).containsExactly("c1", "c2", "c3", "c7", "c8", "c5");
+            assertThat(store.list(T)).extracting(CheckpointMetadata::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(store.load(T, "c5").state()).isEqualTo(bytes("state of c5, again"));
+            assertThat(store.loadLatest(T).id()).isEqualTo("c5");
         }
     }
 
@@ -93,7 +96,7 @@ class CrashRecoveryTest {
     @ValueSource(strings = {"truncated", "empty", "zeroed"})
     @DisplayName("torn metadata of the latest checkpoint hides only that checkpoint")
     void tornLatestMetadata(String damage) throws IOException {
-        saveAndClose("t", "c1", "c2");
+        saveAndClose(T, "c1", "c2");
         Path latest = meta(2, "c2");
         switch (damage) {
             case "truncated" -> truncateToHalf(latest);
@@ -102,45 +105,45 @@ class CrashRecoveryTest {
         }
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThat(store.loadLatest("t").id()).isEqualTo("c1");
-            assertThat(store.count("t")).isEqualTo(1);
-            store.save("t", CheckpointMetadata.of("c3", "t", T0, 3), bytes("three"));
-            assertThat(store.loadLatest("t").metadata().sequence()).isEqualTo(2);
+            assertThat(store.loadLatest(T).id()).isEqualTo("c1");
+            assertThat(store.count(T)).isEqualTo(1);
+            store.save(T, CheckpointMetadata.of("c3", "t", T0, 3), bytes("three"));
+            assertThat(store.loadLatest(T).metadata().sequence()).isEqualTo(2);
         }
     }
 
     @Test
     @DisplayName("a thread holding only debris does not exist, and its next save starts at sequence 1")
     void threadWithOnlyDebris() throws IOException {
-        saveAndClose("t", "c1");
+        saveAndClose(T, "c1");
         Files.delete(meta(1, "c1"));
-        Path otherThread = root.resolve("checkpoints").resolve("u");
+        Path otherThread = root.resolve("checkpoints").resolve("alice").resolve("u");
         Files.createDirectories(otherThread);
         Files.write(otherThread.resolve(".00000000000000000001_x.meta.json.77.tmp"), bytes("{"));
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThat(store.listThreads()).isEmpty();
-            assertThat(store.count("t")).isZero();
-            assertThat(store.list("u")).isEmpty();
-            assertThatThrownBy(() -> store.load("t", "c1")).isInstanceOf(CheckpointException.ThreadNotFound.class);
-            assertThatThrownBy(() -> store.loadLatest("t")).isInstanceOf(CheckpointException.ThreadNotFound.class);
+            assertThat(store.listThreads("alice")).isEmpty();
+            assertThat(store.count(T)).isZero();
+            assertThat(store.list(U)).isEmpty();
+            assertThatThrownBy(() -> store.load(T, "c1")).isInstanceOfSatisfying(CheckpointException.NotFound.class, e -> assertThat(e.entity()).isEqualTo(CheckpointException.Entity.THREAD));
+            assertThatThrownBy(() -> store.loadLatest(T)).isInstanceOfSatisfying(CheckpointException.NotFound.class, e -> assertThat(e.entity()).isEqualTo(CheckpointException.Entity.THREAD));
             assertThat(TestDirectories.tree(thread)).isEmpty();
             assertThat(TestDirectories.tree(otherThread)).isEmpty();
 
-            store.save("t", CheckpointMetadata.of("c2", "t", T0, 1), bytes("fresh"));
-            assertThat(store.list("t")).extracting(CheckpointMetadata::sequence).containsExactly(1L);
-            assertThat(store.listThreads()).containsExactly("t");
+            store.save(T, CheckpointMetadata.of("c2", "t", T0, 1), bytes("fresh"));
+            assertThat(store.list(T)).extracting(CheckpointMetadata::sequence).containsExactly(1L);
+            assertThat(store.listThreads("alice")).containsExactly("t");
         }
     }
 
     @Test
     @DisplayName("an interrupted delete (metadata gone, state left) stays deleted")
     void interruptedDelete() throws IOException {
-        saveAndClose("t", "c1", "c2");
+        saveAndClose(T, "c1", "c2");
         Files.delete(meta(1, "c1"));
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThat(ids(store.list("t"))).containsExactly("c2");
+            assertThat(ids(store.list(T))).containsExactly("c2");
             assertThat(state(1, "c1")).doesNotExist();
         }
     }
@@ -149,26 +152,26 @@ class CrashRecoveryTest {
     @DisplayName("a failed metadata write leaves nothing behind and the thread still works")
     void failedMetadataWriteIsRolledBack() throws IOException {
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            store.save("t", CheckpointMetadata.of("c1", "t", T0, 1), bytes("one"));
+            store.save(T, CheckpointMetadata.of("c1", "t", T0, 1), bytes("one"));
             // A non-empty directory where the metadata file must go makes its rename fail.
             Path blocker = meta(2, "c2");
             Files.createDirectories(blocker.resolve("blocker"));
 
-            assertThatThrownBy(() -> store.save("t", CheckpointMetadata.of("c2", "t", T0, 2), bytes("two")))
-                    .isInstanceOf(CheckpointException.Storage.class)
+            assertThatThrownBy(() -> store.save(T, CheckpointMetadata.of("c2", "t", T0, 2), bytes("two")))
+                    .isInstanceOf(CheckpointException.Backend.class)
                     .hasMessageContaining("c2");
 
             assertThat(state(2, "c2")).doesNotExist();
             assertThat(TestDirectories.tree(thread)).allMatch(name -> name.startsWith("00000000000000000001_c1.")
                     || name.startsWith("00000000000000000002_c2.meta.json"));
-            assertThat(ids(store.list("t"))).containsExactly("c1");
-            assertThat(store.count("t")).isEqualTo(1);
-            assertThatThrownBy(() -> store.load("t", "c2")).isInstanceOf(CheckpointException.NotFound.class);
+            assertThat(ids(store.list(T))).containsExactly("c1");
+            assertThat(store.count(T)).isEqualTo(1);
+            assertThatThrownBy(() -> store.load(T, "c2")).isInstanceOfSatisfying(CheckpointException.NotFound.class, e -> assertThat(e.entity()).isEqualTo(CheckpointException.Entity.CHECKPOINT));
 
             TestDirectories.deleteRecursively(blocker);
-            store.save("t", CheckpointMetadata.of("c2", "t", T0, 2), bytes("two"));
-            assertThat(store.load("t", "c2").state()).isEqualTo(bytes("two"));
-            assertThat(store.loadLatest("t").metadata().sequence()).isEqualTo(2);
+            store.save(T, CheckpointMetadata.of("c2", "t", T0, 2), bytes("two"));
+            assertThat(store.load(T, "c2").state()).isEqualTo(bytes("two"));
+            assertThat(store.loadLatest(T).metadata().sequence()).isEqualTo(2);
         }
     }
 
@@ -178,47 +181,47 @@ class CrashRecoveryTest {
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
             Files.createDirectories(state(1, "c1").resolve("blocker"));
 
-            assertThatThrownBy(() -> store.save("t", CheckpointMetadata.of("c1", "t", T0, 1), bytes("one")))
-                    .isInstanceOf(CheckpointException.Storage.class);
+            assertThatThrownBy(() -> store.save(T, CheckpointMetadata.of("c1", "t", T0, 1), bytes("one")))
+                    .isInstanceOf(CheckpointException.Backend.class);
 
-            assertThat(store.listThreads()).isEmpty();
-            assertThat(store.count("t")).isZero();
+            assertThat(store.listThreads("alice")).isEmpty();
+            assertThat(store.count(T)).isZero();
             assertThat(meta(1, "c1")).doesNotExist();
         }
     }
 
     @Test
-    @DisplayName("a state file damaged behind the store's back is a Storage error, never wrong bytes")
+    @DisplayName("a state file damaged behind the store's back is a Backend error, never wrong bytes")
     void damagedStateIsReported() throws IOException {
-        saveAndClose("t", "c1");
+        saveAndClose(T, "c1");
         truncateToHalf(state(1, "c1"));
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThatThrownBy(() -> store.load("t", "c1"))
-                    .isInstanceOf(CheckpointException.Storage.class)
+            assertThatThrownBy(() -> store.load(T, "c1"))
+                    .isInstanceOf(CheckpointException.Backend.class)
                     .hasMessageContaining("bytes");
         }
     }
 
     @Test
-    @DisplayName("complete metadata of an unknown format is a Serialization error, not silently hidden")
+    @DisplayName("complete metadata of an unknown format is a Corrupt error, not silently hidden")
     void unknownFormatIsReported() throws IOException {
-        saveAndClose("t", "c1");
+        saveAndClose(T, "c1");
         Path file = meta(1, "c1");
-        Files.writeString(file, Files.readString(file).replace("\"format\" : 1", "\"format\" : 2"));
+        Files.writeString(file, Files.readString(file).replace("\"format\" : 2", "\"format\" : 3"));
 
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
-            assertThatThrownBy(() -> store.count("t"))
-                    .isInstanceOf(CheckpointException.Serialization.class)
-                    .hasMessageContaining("format 2");
+            assertThatThrownBy(() -> store.count(T))
+                    .isInstanceOf(CheckpointException.Corrupt.class)
+                    .hasMessageContaining("format 3");
         }
     }
 
-    private void saveAndClose(String threadId, String... checkpointIds) {
+    private void saveAndClose(ThreadKey thread, String... checkpointIds) {
         try (FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root)) {
             long step = 1;
             for (String id : checkpointIds) {
-                store.save(threadId, CheckpointMetadata.of(id, threadId, T0, step++), bytes("state of " + id));
+                store.save(thread, CheckpointMetadata.of(id, thread.threadId(), T0, step++), bytes("state of " + id));
             }
         }
     }

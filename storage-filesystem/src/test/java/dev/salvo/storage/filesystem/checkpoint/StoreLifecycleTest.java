@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.storage.filesystem.TestDirectories;
 import dev.salvo.storage.filesystem.io.DataDirectory;
 import dev.salvo.storage.filesystem.io.DataDirectoryInUseException;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class StoreLifecycleTest {
+
+    private static final ThreadKey T = ThreadKey.of("alice", "t");
 
     private Path root;
 
@@ -30,17 +33,17 @@ class StoreLifecycleTest {
     }
 
     @Test
-    @DisplayName("a closed store refuses every operation with a Storage error")
+    @DisplayName("a closed store refuses every operation with a Backend error")
     void closedStoreRefuses() {
         FilesystemCheckpointStore store = FilesystemCheckpointStore.open(root);
-        store.save("t", CheckpointMetadata.of("c", "t", Instant.EPOCH, 0), new byte[1]);
+        store.save(T, CheckpointMetadata.of("c", "t", Instant.EPOCH, 0), new byte[1]);
         store.close();
         store.close();
 
-        assertThatThrownBy(() -> store.save("t", CheckpointMetadata.of("d", "t", Instant.EPOCH, 0), new byte[1]))
-                .isInstanceOf(CheckpointException.Storage.class).hasMessageContaining("closed");
-        assertThatThrownBy(() -> store.load("t", "c")).isInstanceOf(CheckpointException.Storage.class);
-        assertThatThrownBy(store::listThreads).isInstanceOf(CheckpointException.Storage.class);
+        assertThatThrownBy(() -> store.save(T, CheckpointMetadata.of("d", "t", Instant.EPOCH, 0), new byte[1]))
+                .isInstanceOf(CheckpointException.Backend.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.load(T, "c")).isInstanceOf(CheckpointException.Backend.class);
+        assertThatThrownBy(() -> store.listThreads("alice")).isInstanceOf(CheckpointException.Backend.class);
     }
 
     @Test
@@ -49,12 +52,12 @@ class StoreLifecycleTest {
         try (DataDirectory shared = DataDirectory.open(root)) {
             assertThatThrownBy(() -> FilesystemCheckpointStore.open(root)).isInstanceOf(DataDirectoryInUseException.class);
             FilesystemCheckpointStore store = new FilesystemCheckpointStore(shared);
-            store.save("t", CheckpointMetadata.of("c", "t", Instant.EPOCH, 0), new byte[1]);
+            store.save(T, CheckpointMetadata.of("c", "t", Instant.EPOCH, 0), new byte[1]);
             store.close();
             assertThat(shared.isOpen()).isTrue();
 
             FilesystemCheckpointStore again = new FilesystemCheckpointStore(shared);
-            assertThat(again.count("t")).isEqualTo(1);
+            assertThat(again.count(T)).isEqualTo(1);
         }
         FilesystemCheckpointStore owning = FilesystemCheckpointStore.open(root);
         owning.close();
@@ -69,6 +72,6 @@ class StoreLifecycleTest {
         DataDirectory shared = DataDirectory.open(root);
         FilesystemCheckpointStore store = new FilesystemCheckpointStore(shared);
         shared.close();
-        assertThatThrownBy(() -> store.count("t")).isInstanceOf(CheckpointException.Storage.class);
+        assertThatThrownBy(() -> store.count(T)).isInstanceOf(CheckpointException.Backend.class);
     }
 }

@@ -1,14 +1,14 @@
 package dev.salvo.storage.memory.checkpoint;
 
 import dev.salvo.core.checkpoint.Checkpoint;
-import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
-import dev.salvo.core.checkpoint.CheckpointException.Reason;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointIds;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointSaveRules;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.checkpoint.ListOptions;
+import dev.salvo.core.checkpoint.ThreadKey;
+import dev.salvo.core.checkpoint.ThreadListOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,93 +18,117 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link CheckpointStore} in memory: one ordered map per thread, each guarded by its own monitor.
+ * {@link CheckpointStore} in memory: a map keyed by owner, then by thread id, holding one ordered history
+ * per thread, each guarded by its own monitor.
  *
- * <p>Every mutation runs inside {@link ConcurrentHashMap#compute}, so creating a thread's history,
- * changing it and dropping it when it becomes empty are one atomic step per thread; saves to different
- * threads never contend. State arrays are copied in and out so callers cannot change what is stored.
+ * <p>Every mutation runs inside the owner's map's {@link ConcurrentHashMap#compute}, so creating a
+ * thread's history, changing it and dropping it when it becomes empty are one atomic step per thread;
+ * saves to different threads never contend. An owner's map, once created, stays (one small map per
+ * owner), so no mutation has to race against its removal. State arrays are copied in and out so callers
+ * cannot change what is stored.
  */
 public final class MemoryCheckpointStore implements CheckpointStore {
 
     // ConcurrentHashMap, not a skip list: only its compute() runs the function once, atomically, per key.
-    private final ConcurrentHashMap<String, ThreadHistory> threads = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ThreadHistory>> owners = new ConcurrentHashMap<>();
 
     @Override
-    public String save(String threadId, CheckpointMetadata metadata, byte[] state) {
-        CheckpointSaveRules.validate(threadId, metadata, state);
+    public String save(ThreadKey thread, CheckpointMetadata metadata, byte[] state) {
+        CheckpointSaveRules.validate(thread, metadata, state);
         byte[] copy = state.clone();
-        threads.compute(threadId, (id, history) -> {
+        threadsOf(thread.owner()).compute(thread.threadId(), (id, history) -> {
             ThreadHistory h = history == null ? new ThreadHistory() : history;
-            h.append(metadata, copy);
+            h.append(thread, metadata, copy);
             return h;
         });
         return metadata.id();
     }
 
     @Override
-    public Checkpoint load(String threadId, String checkpointId) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public Checkpoint load(ThreadKey thread, String checkpointId) {
+        CheckpointIds.requireThread(thread);
         CheckpointIds.requireValidCheckpointId(checkpointId);
-        return existing(threadId).find(threadId, checkpointId);
+        return existing(thread).find(thread, checkpointId);
     }
 
     @Override
-    public Checkpoint loadLatest(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        Checkpoint latest = existing(threadId).latest();
+    public Checkpoint loadLatest(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        Checkpoint latest = existing(thread).latest();
         if (latest == null) {
-            throw new CheckpointException.ThreadNotFound(threadId);
+            throw CheckpointException.NotFound.thread(thread);
         }
         return latest;
     }
 
     @Override
-    public List<CheckpointMetadata> list(String threadId, ListOptions options) {
-        CheckpointIds.requireValidThreadId(threadId);
-        ThreadHistory history = threads.get(threadId);
-        return history == null ? List.of() : history.page(threadId, options);
+    public List<CheckpointMetadata> list(ThreadKey thread, ListOptions options) {
+        CheckpointSaveRules.validateList(thread, options);
+        ThreadHistory history = history(thread);
+        return history == null ? List.of() : history.page(thread, options);
     }
 
     @Override
-    public void delete(String threadId, String checkpointId) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public void delete(ThreadKey thread, String checkpointId) {
+        CheckpointIds.requireThread(thread);
         CheckpointIds.requireValidCheckpointId(checkpointId);
-        threads.computeIfPresent(threadId, (id, history) -> history.remove(checkpointId) ? null : history);
+        Map<String, ThreadHistory> threads = owners.get(thread.owner());
+        if (threads != null) {
+            threads.computeIfPresent(thread.threadId(), (id, history) -> history.remove(checkpointId) ? null : history);
+        }
     }
 
     @Override
-    public void deleteThread(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        threads.remove(threadId);
+    public void deleteThread(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        Map<String, ThreadHistory> threads = owners.get(thread.owner());
+        if (threads != null) {
+            threads.remove(thread.threadId());
+        }
     }
 
     @Override
-    public long count(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        ThreadHistory history = threads.get(threadId);
+    public long count(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        ThreadHistory history = history(thread);
         return history == null ? 0 : history.size();
     }
 
     @Override
-    public List<String> listThreads() {
-        return threads.keySet().stream().sorted().toList();
+    public List<String> listThreads(String owner, ThreadListOptions options) {
+        CheckpointSaveRules.validateListThreads(owner, options);
+        Map<String, ThreadHistory> threads = owners.get(owner);
+        // Only non-empty histories are ever kept in the map, so every key is a thread that exists.
+        return threads == null ? List.of() : options.page(threads.keySet(), id -> true);
     }
 
     @Override
-    public long prune(String threadId, int keepLatest) {
-        CheckpointSaveRules.validatePrune(threadId, keepLatest);
+    public long prune(ThreadKey thread, int keepLatest) {
+        CheckpointSaveRules.validatePrune(thread, keepLatest);
         long[] deleted = {0};
-        threads.computeIfPresent(threadId, (id, history) -> {
-            deleted[0] = history.pruneTo(keepLatest);
-            return history.size() == 0 ? null : history;
-        });
+        Map<String, ThreadHistory> threads = owners.get(thread.owner());
+        if (threads != null) {
+            threads.computeIfPresent(thread.threadId(), (id, history) -> {
+                deleted[0] = history.pruneTo(keepLatest);
+                return history.size() == 0 ? null : history;
+            });
+        }
         return deleted[0];
     }
 
-    private ThreadHistory existing(String threadId) {
-        ThreadHistory history = threads.get(threadId);
+    private ConcurrentHashMap<String, ThreadHistory> threadsOf(String owner) {
+        return owners.computeIfAbsent(owner, o -> new ConcurrentHashMap<>());
+    }
+
+    private ThreadHistory history(ThreadKey thread) {
+        Map<String, ThreadHistory> threads = owners.get(thread.owner());
+        return threads == null ? null : threads.get(thread.threadId());
+    }
+
+    private ThreadHistory existing(ThreadKey thread) {
+        ThreadHistory history = history(thread);
         if (history == null) {
-            throw new CheckpointException.ThreadNotFound(threadId);
+            throw CheckpointException.NotFound.thread(thread);
         }
         return history;
     }
@@ -114,23 +138,22 @@ public final class MemoryCheckpointStore implements CheckpointStore {
         private final NavigableMap<Long, Checkpoint> bySequence = new TreeMap<>();
         private final Map<String, Long> sequenceById = new HashMap<>();
 
-        synchronized void append(CheckpointMetadata metadata, byte[] state) {
+        synchronized void append(ThreadKey thread, CheckpointMetadata metadata, byte[] state) {
             if (sequenceById.containsKey(metadata.id())) {
-                throw new InvalidState(Reason.DUPLICATE_ID,
-                        "thread " + metadata.threadId() + " already has checkpoint " + metadata.id());
+                throw new CheckpointException.Conflict(thread, metadata.id());
             }
             long sequence = bySequence.isEmpty() ? 1 : bySequence.lastKey() + 1;
             bySequence.put(sequence, new Checkpoint(metadata.asStored(sequence, state.length), state));
             sequenceById.put(metadata.id(), sequence);
         }
 
-        synchronized Checkpoint find(String threadId, String checkpointId) {
+        synchronized Checkpoint find(ThreadKey thread, String checkpointId) {
             Long sequence = sequenceById.get(checkpointId);
             if (sequence == null) {
                 if (bySequence.isEmpty()) {
-                    throw new CheckpointException.ThreadNotFound(threadId);
+                    throw CheckpointException.NotFound.thread(thread);
                 }
-                throw new CheckpointException.NotFound(threadId, checkpointId);
+                throw CheckpointException.NotFound.checkpoint(thread, checkpointId);
             }
             return copyOf(bySequence.get(sequence));
         }
@@ -139,16 +162,16 @@ public final class MemoryCheckpointStore implements CheckpointStore {
             return bySequence.isEmpty() ? null : copyOf(bySequence.lastEntry().getValue());
         }
 
-        synchronized List<CheckpointMetadata> page(String threadId, ListOptions options) {
+        synchronized List<CheckpointMetadata> page(ThreadKey thread, ListOptions options) {
             if (bySequence.isEmpty()) {
                 return List.of();
             }
             NavigableMap<Long, Checkpoint> view = bySequence;
             if (options.beforeId() != null) {
-                view = view.headMap(cursor(threadId, options.beforeId()), false);
+                view = view.headMap(cursor(thread, options.beforeId()), false);
             }
             if (options.afterId() != null) {
-                view = view.tailMap(cursor(threadId, options.afterId()), false);
+                view = view.tailMap(cursor(thread, options.afterId()), false);
             }
             if (options.descending()) {
                 view = view.descendingMap();
@@ -185,10 +208,10 @@ public final class MemoryCheckpointStore implements CheckpointStore {
             return bySequence.size();
         }
 
-        private long cursor(String threadId, String checkpointId) {
+        private long cursor(ThreadKey thread, String checkpointId) {
             Long sequence = sequenceById.get(checkpointId);
             if (sequence == null) {
-                throw new CheckpointException.NotFound(threadId, checkpointId);
+                throw CheckpointException.NotFound.checkpoint(thread, checkpointId);
             }
             return sequence;
         }

@@ -48,7 +48,7 @@ final class CheckpointRows {
         List<String> tags = Arrays.asList(stored);
         // text[] admits NULL elements, the domain does not; such a row was written by something else.
         if (tags.stream().anyMatch(Objects::isNull)) {
-            throw new CheckpointException.Serialization("stored tags contain a NULL element", null);
+            throw new CheckpointException.Corrupt("stored tags contain a NULL element", null);
         }
         return tags;
     }

@@ -20,7 +20,7 @@ final class CustomMetadataJson {
         try {
             return JSONB.valueOf(MAPPER.writeValueAsString(custom));
         } catch (JsonProcessingException e) {
-            throw new CheckpointException.Serialization("custom metadata could not be written as JSON", e);
+            throw new CheckpointException.Backend("custom metadata could not be written as JSON", e);
         }
     }
 
@@ -30,15 +30,15 @@ final class CustomMetadataJson {
         try {
             root = MAPPER.readTree(stored.data());
         } catch (JsonProcessingException e) {
-            throw new CheckpointException.Serialization("stored custom metadata is not valid JSON", e);
+            throw new CheckpointException.Corrupt("stored custom metadata is not valid JSON", e);
         }
         if (root == null || !root.isObject()) {
-            throw new CheckpointException.Serialization("stored custom metadata is not a JSON object", null);
+            throw new CheckpointException.Corrupt("stored custom metadata is not a JSON object", null);
         }
         Map<String, String> custom = new TreeMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
             if (!entry.getValue().isTextual()) {
-                throw new CheckpointException.Serialization(
+                throw new CheckpointException.Corrupt(
                         "stored custom metadata value for key '" + entry.getKey() + "' is not a string", null);
             }
             custom.put(entry.getKey(), entry.getValue().textValue());

@@ -3,14 +3,14 @@ package dev.salvo.storage.postgres.checkpoint;
 import static dev.salvo.storage.postgres.jooq.Tables.CHECKPOINTS;
 
 import dev.salvo.core.checkpoint.Checkpoint;
-import dev.salvo.core.checkpoint.CheckpointException.InvalidState;
-import dev.salvo.core.checkpoint.CheckpointException.Reason;
 import dev.salvo.core.checkpoint.CheckpointException;
 import dev.salvo.core.checkpoint.CheckpointIds;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointSaveRules;
 import dev.salvo.core.checkpoint.CheckpointStore;
 import dev.salvo.core.checkpoint.ListOptions;
+import dev.salvo.core.checkpoint.ThreadKey;
+import dev.salvo.core.checkpoint.ThreadListOptions;
 import dev.salvo.storage.postgres.jooq.Keys;
 import dev.salvo.storage.postgres.jooq.tables.Checkpoints;
 import dev.salvo.storage.postgres.tx.Transactions;
@@ -33,7 +33,8 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * {@link CheckpointStore} on PostgreSQL: one row per checkpoint in {@code checkpoints}.
+ * {@link CheckpointStore} on PostgreSQL: one row per checkpoint in {@code checkpoints}, keyed by
+ * {@code (owner, thread_id, id)}.
  *
  * <p>Sequences are assigned as {@code max(seq) + 1} inside the saving transaction while it holds a
  * transaction-scoped advisory lock on the thread, so saves to one thread from any number of
@@ -61,24 +62,33 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         this.dsl = Objects.requireNonNull(dsl, "dsl");
     }
 
+    /** The rows of one thread in {@code table} (the main table or an alias of it). */
+    private static Condition inThread(Checkpoints table, ThreadKey thread) {
+        return table.OWNER.eq(thread.owner()).and(table.THREAD_ID.eq(thread.threadId()));
+    }
+
     @Override
-    public String save(String threadId, CheckpointMetadata metadata, byte[] state) {
-        CheckpointSaveRules.validate(threadId, metadata, state);
+    public String save(ThreadKey thread, CheckpointMetadata metadata, byte[] state) {
+        CheckpointSaveRules.validate(thread, metadata, state);
         JSONB custom = CustomMetadataJson.encode(metadata.custom());
-        int inserted = run("save checkpoint " + metadata.id() + " in thread " + threadId,
+        int inserted = run("save checkpoint " + metadata.id() + " in " + describe(thread),
                 () -> Transactions.run(dsl, t -> {
-                    lockThread(t, threadId);
-                    return insertAsNext(t, metadata, custom, state);
+                    lockThread(t, thread);
+                    return insertAsNext(t, thread, metadata, custom, state);
                 }));
         if (inserted == 0) {
-            throw new InvalidState(Reason.DUPLICATE_ID, "thread " + threadId + " already has checkpoint " + metadata.id());
+            throw new CheckpointException.Conflict(thread, metadata.id());
         }
         return metadata.id();
     }
 
-    /** Blocks until no other transaction holds the thread's lock; released by commit or rollback. */
-    private static void lockThread(DSLContext tx, String threadId) {
-        Field<Long> key = DSL.function("hashtextextended", SQLDataType.BIGINT, DSL.val(threadId), DSL.inline(THREAD_LOCK_SEED));
+    /**
+     * Blocks until no other transaction holds the thread's lock; released by commit or rollback. The key
+     * hashes {@code owner:thread}, which is unambiguous because owners contain no {@code :}.
+     */
+    private static void lockThread(DSLContext tx, ThreadKey thread) {
+        Field<Long> key = DSL.function("hashtextextended", SQLDataType.BIGINT,
+                DSL.val(thread.owner() + ":" + thread.threadId()), DSL.inline(THREAD_LOCK_SEED));
         tx.select(DSL.function("pg_advisory_xact_lock", SQLDataType.OTHER, key)).fetch();
     }
 
@@ -88,14 +98,15 @@ public final class PostgresCheckpointStore implements CheckpointStore {
      * so only a statement that starts once the lock is granted sees the previous holder's row.
      * A duplicate id inserts nothing (0 rows) instead of raising, so nothing is logged as an error.
      */
-    private static int insertAsNext(DSLContext tx, CheckpointMetadata m, JSONB custom, byte[] state) {
+    private static int insertAsNext(DSLContext tx, ThreadKey thread, CheckpointMetadata m, JSONB custom, byte[] state) {
         Checkpoints existing = CP.as("existing");
         Field<Long> nextSequence = DSL.field(DSL
                 .select(DSL.coalesce(DSL.max(existing.SEQ), DSL.inline(0L)).plus(DSL.inline(1L)))
                 .from(existing)
-                .where(existing.THREAD_ID.eq(m.threadId())));
+                .where(inThread(existing, thread)));
         return tx.insertInto(CP)
-                .set(CP.THREAD_ID, m.threadId())
+                .set(CP.OWNER, thread.owner())
+                .set(CP.THREAD_ID, thread.threadId())
                 .set(CP.SEQ, nextSequence)
                 .set(CP.ID, m.id())
                 .set(CP.PARENT_ID, m.parentId())
@@ -112,48 +123,47 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public Checkpoint load(String threadId, String checkpointId) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public Checkpoint load(ThreadKey thread, String checkpointId) {
+        CheckpointIds.requireThread(thread);
         CheckpointIds.requireValidCheckpointId(checkpointId);
-        Record row = run("load checkpoint " + checkpointId + " of thread " + threadId,
-                () -> probe(threadId, List.of(checkpointId), CheckpointRows.METADATA_AND_STATE).getFirst());
+        Record row = run("load checkpoint " + checkpointId + " of " + describe(thread),
+                () -> probe(thread, List.of(checkpointId), CheckpointRows.METADATA_AND_STATE).getFirst());
         if (row.get(CP.ID) == null) {
             if (!row.get(THREAD_EXISTS)) {
-                throw new CheckpointException.ThreadNotFound(threadId);
+                throw CheckpointException.NotFound.thread(thread);
             }
-            throw new CheckpointException.NotFound(threadId, checkpointId);
+            throw CheckpointException.NotFound.checkpoint(thread, checkpointId);
         }
         return CheckpointRows.checkpoint(row);
     }
 
     @Override
-    public Checkpoint loadLatest(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        Record row = run("load the latest checkpoint of thread " + threadId,
+    public Checkpoint loadLatest(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        Record row = run("load the latest checkpoint of " + describe(thread),
                 () -> dsl.select(CheckpointRows.METADATA_AND_STATE)
                         .from(CP)
-                        .where(CP.THREAD_ID.eq(threadId))
+                        .where(inThread(CP, thread))
                         .orderBy(CP.SEQ.desc())
                         .limit(1)
                         .fetchOne());
         if (row == null) {
-            throw new CheckpointException.ThreadNotFound(threadId);
+            throw CheckpointException.NotFound.thread(thread);
         }
         return CheckpointRows.checkpoint(row);
     }
 
     @Override
-    public List<CheckpointMetadata> list(String threadId, ListOptions options) {
-        CheckpointIds.requireValidThreadId(threadId);
-        Objects.requireNonNull(options, "options");
-        return run("list checkpoints of thread " + threadId, () -> page(threadId, options));
+    public List<CheckpointMetadata> list(ThreadKey thread, ListOptions options) {
+        CheckpointSaveRules.validateList(thread, options);
+        return run("list checkpoints of " + describe(thread), () -> page(thread, options));
     }
 
-    private List<CheckpointMetadata> page(String threadId, ListOptions options) {
-        Condition where = CP.THREAD_ID.eq(threadId);
+    private List<CheckpointMetadata> page(ThreadKey thread, ListOptions options) {
+        Condition where = inThread(CP, thread);
         List<String> cursors = Stream.of(options.beforeId(), options.afterId()).filter(Objects::nonNull).toList();
         if (!cursors.isEmpty()) {
-            Result<Record> found = probe(threadId, cursors, List.of(CP.ID, CP.SEQ));
+            Result<Record> found = probe(thread, cursors, List.of(CP.ID, CP.SEQ));
             if (!found.getFirst().get(THREAD_EXISTS)) {
                 return List.of();
             }
@@ -164,10 +174,10 @@ public final class PostgresCheckpointStore implements CheckpointStore {
                 }
             });
             if (options.beforeId() != null) {
-                where = where.and(CP.SEQ.lt(cursorSequence(threadId, options.beforeId(), sequenceById)));
+                where = where.and(CP.SEQ.lt(cursorSequence(thread, options.beforeId(), sequenceById)));
             }
             if (options.afterId() != null) {
-                where = where.and(CP.SEQ.gt(cursorSequence(threadId, options.afterId(), sequenceById)));
+                where = where.and(CP.SEQ.gt(cursorSequence(thread, options.afterId(), sequenceById)));
             }
         }
         SelectLimitStep<Record> query = dsl.select(CheckpointRows.METADATA)
@@ -178,87 +188,104 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         return rows.map(CheckpointRows::metadata);
     }
 
-    private static long cursorSequence(String threadId, String cursorId, Map<String, Long> sequenceById) {
+    private static long cursorSequence(ThreadKey thread, String cursorId, Map<String, Long> sequenceById) {
         Long sequence = sequenceById.get(cursorId);
         if (sequence == null) {
-            throw new CheckpointException.NotFound(threadId, cursorId);
+            throw CheckpointException.NotFound.checkpoint(thread, cursorId);
         }
         return sequence;
     }
 
     /**
      * Looks checkpoints up by id and, in the same statement, whether the thread has any checkpoint,
-     * so a miss is told apart (NotFound or ThreadNotFound) without a second round trip. Returns one
-     * row per match, or a single row with null columns and {@code thread_exists} when none matched.
+     * so a miss is told apart (NotFound of the checkpoint or of the thread) without a second round trip.
+     * Returns one row per match, or a single row with null columns and {@code thread_exists} when none matched.
      */
-    private Result<Record> probe(String threadId, Collection<String> ids, List<Field<?>> fields) {
+    private Result<Record> probe(ThreadKey thread, Collection<String> ids, List<Field<?>> fields) {
         Checkpoints any = CP.as("any_checkpoint");
-        Field<Boolean> threadExists = DSL.field(DSL.exists(DSL.selectOne().from(any).where(any.THREAD_ID.eq(threadId))))
+        Field<Boolean> threadExists = DSL.field(DSL.exists(DSL.selectOne().from(any).where(inThread(any, thread))))
                 .as(THREAD_EXISTS);
         return dsl.select(fields)
                 .select(threadExists)
                 .from(DSL.selectOne().asTable("probe"))
-                .leftJoin(CP).on(CP.THREAD_ID.eq(threadId).and(CP.ID.in(ids)))
+                .leftJoin(CP).on(inThread(CP, thread).and(CP.ID.in(ids)))
                 .fetch();
     }
 
     @Override
-    public void delete(String threadId, String checkpointId) {
-        CheckpointIds.requireValidThreadId(threadId);
+    public void delete(ThreadKey thread, String checkpointId) {
+        CheckpointIds.requireThread(thread);
         CheckpointIds.requireValidCheckpointId(checkpointId);
-        run("delete checkpoint " + checkpointId + " of thread " + threadId,
-                () -> dsl.deleteFrom(CP).where(CP.THREAD_ID.eq(threadId)).and(CP.ID.eq(checkpointId)).execute());
+        run("delete checkpoint " + checkpointId + " of " + describe(thread),
+                () -> dsl.deleteFrom(CP).where(inThread(CP, thread)).and(CP.ID.eq(checkpointId)).execute());
     }
 
     @Override
-    public void deleteThread(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        run("delete thread " + threadId, () -> dsl.deleteFrom(CP).where(CP.THREAD_ID.eq(threadId)).execute());
+    public void deleteThread(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        run("delete " + describe(thread), () -> dsl.deleteFrom(CP).where(inThread(CP, thread)).execute());
     }
 
     @Override
-    public long count(String threadId) {
-        CheckpointIds.requireValidThreadId(threadId);
-        return run("count checkpoints of thread " + threadId, () -> (long) dsl.fetchCount(CP, CP.THREAD_ID.eq(threadId)));
+    public long count(ThreadKey thread) {
+        CheckpointIds.requireThread(thread);
+        return run("count checkpoints of " + describe(thread), () -> (long) dsl.fetchCount(CP, inThread(CP, thread)));
     }
 
     /**
-     * Byte order ({@code collate "C"}) is String.compareTo order for the ASCII ids the domain allows,
-     * whatever the database's locale. GROUP BY rather than DISTINCT because PostgreSQL rejects an ORDER
-     * BY expression (the collated column) that is not in a DISTINCT select list; the result is the same.
+     * One keyset page from the primary key's leading {@code (owner, thread_id)}: the owner's thread ids
+     * after the cursor, in byte order ({@code collate "C"}, which is String.compareTo order for the ASCII
+     * ids the domain allows, whatever the database's locale). GROUP BY rather than DISTINCT because
+     * PostgreSQL rejects an ORDER BY expression (the collated column) that is not in a DISTINCT select
+     * list; the result is the same.
      */
     @Override
-    public List<String> listThreads() {
-        return run("list threads",
-                () -> dsl.select(CP.THREAD_ID)
-                        .from(CP)
-                        .groupBy(CP.THREAD_ID)
-                        .orderBy(CP.THREAD_ID.collate("C"))
-                        .fetch(CP.THREAD_ID));
+    public List<String> listThreads(String owner, ThreadListOptions options) {
+        CheckpointSaveRules.validateListThreads(owner, options);
+        Condition where = CP.OWNER.eq(owner);
+        if (options.afterThreadId() != null) {
+            // thread_id's own collation is "C", so the comparison is in byte order and uses the index.
+            where = where.and(CP.THREAD_ID.gt(options.afterThreadId()));
+        }
+        Condition condition = where;
+        return run("list the threads of owner " + owner, () -> listThreadIds(condition, options.limit()));
+    }
+
+    private List<String> listThreadIds(Condition where, int limit) {
+        var query = dsl.select(CP.THREAD_ID)
+                .from(CP)
+                .where(where)
+                .groupBy(CP.THREAD_ID)
+                .orderBy(CP.THREAD_ID.collate("C"));
+        return limit == ThreadListOptions.UNLIMITED ? query.fetch(CP.THREAD_ID) : query.limit(limit).fetch(CP.THREAD_ID);
     }
 
     /** One DELETE: rows at or below the (keepLatest + 1)-th newest sequence; none if there are fewer rows. */
     @Override
-    public long prune(String threadId, int keepLatest) {
-        CheckpointSaveRules.validatePrune(threadId, keepLatest);
+    public long prune(ThreadKey thread, int keepLatest) {
+        CheckpointSaveRules.validatePrune(thread, keepLatest);
         Checkpoints newer = CP.as("newer");
-        return run("prune thread " + threadId,
+        return run("prune " + describe(thread),
                 () -> (long) dsl.deleteFrom(CP)
-                        .where(CP.THREAD_ID.eq(threadId))
+                        .where(inThread(CP, thread))
                         .and(CP.SEQ.le(DSL.select(newer.SEQ)
                                 .from(newer)
-                                .where(newer.THREAD_ID.eq(threadId))
+                                .where(inThread(newer, thread))
                                 .orderBy(newer.SEQ.desc())
                                 .offset(keepLatest)
                                 .limit(1)))
                         .execute());
     }
 
+    private static String describe(ThreadKey thread) {
+        return "thread " + thread.threadId() + " of owner " + thread.owner();
+    }
+
     private static <T> T run(String action, Supplier<T> work) {
         try {
             return work.get();
         } catch (DataAccessException e) {
-            throw new CheckpointException.Storage(action + " failed", e);
+            throw new CheckpointException.Backend(action + " failed", e);
         }
     }
 }

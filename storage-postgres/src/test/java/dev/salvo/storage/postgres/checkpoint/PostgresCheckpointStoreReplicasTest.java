@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.salvo.conformance.Concurrently;
 import dev.salvo.core.checkpoint.CheckpointMetadata;
 import dev.salvo.core.checkpoint.CheckpointStore;
+import dev.salvo.core.checkpoint.ThreadKey;
 import dev.salvo.storage.postgres.PostgresDatabase;
 import dev.salvo.storage.postgres.testing.PostgresTestServer;
 import dev.salvo.storage.postgres.testing.TestDatabase;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Two pools on one database stand in for two replicas: only the database can keep them in line. */
 class PostgresCheckpointStoreReplicasTest {
+
+    private static final ThreadKey SHARED = ThreadKey.of("alice", "shared");
 
     @Test
     void concurrentSavesFromTwoPoolsGetDistinctGapFreeSequences() {
@@ -31,17 +34,17 @@ class PostgresCheckpointStoreReplicasTest {
                 CheckpointStore store = replicas.get(worker % replicas.size());
                 for (int i = 0; i < savesPerWorker; i++) {
                     String id = "r" + worker + "-" + i;
-                    store.save("shared", CheckpointMetadata.of(id, "shared", Instant.EPOCH, i),
+                    store.save(SHARED, CheckpointMetadata.of(id, "shared", Instant.EPOCH, i),
                             id.getBytes(StandardCharsets.UTF_8));
                 }
             });
 
-            List<CheckpointMetadata> all = replicas.get(0).list("shared");
+            List<CheckpointMetadata> all = replicas.get(0).list(SHARED);
             assertThat(all).extracting(CheckpointMetadata::sequence)
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
             assertThat(all).extracting(CheckpointMetadata::id).doesNotHaveDuplicates();
-            assertThat(replicas.get(1).count("shared")).isEqualTo(total);
-            assertThat(replicas.get(1).loadLatest("shared").metadata()).isEqualTo(all.getLast());
+            assertThat(replicas.get(1).count(SHARED)).isEqualTo(total);
+            assertThat(replicas.get(1).loadLatest(SHARED).metadata()).isEqualTo(all.getLast());
         }
     }
 }
