@@ -12,6 +12,7 @@ import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileFilter;
 import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStatus;
 import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.batch.OpenAiBatchStatus;
@@ -231,5 +232,74 @@ public interface BatchCreationSection extends BatchFixture {
         assertThat(keyed).allMatch(r -> r.data().apiKey().equals("batch-key") && r.data().createdBy().equals("dave"));
         assertThat(keyed).extracting(r -> r.data().templateId())
                 .containsExactlyElementsOf(plain.stream().map(r -> r.data().templateId()).toList());
+    }
+
+    @Test
+    @Rule("BS-2.10")
+    default void batchesNeedBatchPurposeFiles() {
+        FileId tuning = uploadWith(new FileMetadata("tune.jsonl", null, "fine-tune", null, null, null, null, null),
+                templates(2, M));
+        FileId claimsOutput = uploadWith(new FileMetadata("fake-output.jsonl", null, "batch_output", null, null, null, null,
+                null), templates(2, M));
+        Batch source = newBatch(2, M2);
+        completeAll(liveDaemon(), M2, 2);
+        List<Batch> before = storage().listBatches(ListBatchesFilter.all());
+        List<BatchFile> filesBefore = storage().listFiles(FileFilter.all());
+
+        for (FileId wrong : List.of(tuning, claimsOutput, source.outputFileId(), source.errorFileId())) {
+            thrown(BatchStorageException.Validation.class, () -> storage().createBatchRecord(input(wrong)));
+            thrown(BatchStorageException.Validation.class, () -> storage().createBatch(input(wrong)));
+        }
+
+        assertThat(storage().listBatches(ListBatchesFilter.all())).isEqualTo(before);
+        assertThat(storage().listFiles(FileFilter.all())).containsExactlyInAnyOrderElementsOf(filesBefore);
+        assertThat(claim(liveDaemon(), M, 10)).isEmpty();
+    }
+
+    @Test
+    @Rule("BS-2.11")
+    default void populateFromMissingFile() {
+        FileId file = upload(2, M);
+        FileId deleted = upload(3, M);
+        storage().deleteFile(deleted);
+        Batch record = storage().createBatchRecord(input(file));
+        FileId unknown = FileId.generate();
+
+        BatchStorageException.NotFound nf = thrown(BatchStorageException.NotFound.class,
+                () -> storage().populateBatch(record.id(), unknown));
+        assertThat(nf.entity()).isEqualTo(Entity.FILE);
+        assertThat(nf.id()).isEqualTo(unknown.toString());
+        thrown(BatchStorageException.InvalidState.class, () -> storage().populateBatch(record.id(), deleted));
+
+        Batch after = batch(record.id());
+        assertThat(after.status()).isEqualTo(OpenAiBatchStatus.VALIDATING);
+        assertThat(after.inProgressAt()).isNull();
+        assertThat(requests(record.id())).isEmpty();
+        storage().populateBatch(record.id(), file);
+        assertThat(batch(record.id()).counts()).isEqualTo(counts(2, 2, 0, 0, 0, 0));
+    }
+
+    @Test
+    @Rule("BS-2.12")
+    default void virtualFilesBelongToTheOwner() {
+        Batch owned = storage().createBatchRecord(new BatchInput(upload(1, M), PATH, "24h", Map.of(), "alice", "key-7",
+                null, null));
+        Batch ownerless = storage().createBatchRecord(new BatchInput(upload(1, M), PATH, "24h", Map.of(), "", null, null,
+                null));
+
+        for (FileId id : List.of(owned.outputFileId(), owned.errorFileId())) {
+            BatchFile f = storage().getFile(id);
+            assertThat(f.uploadedBy()).isEqualTo("alice");
+            assertThat(f.apiKeyId()).isEqualTo("key-7");
+        }
+        for (FileId id : List.of(ownerless.outputFileId(), ownerless.errorFileId())) {
+            BatchFile f = storage().getFile(id);
+            assertThat(f.uploadedBy()).isNull();
+            assertThat(f.apiKeyId()).isNull();
+        }
+        assertThat(storage().listFiles(FileFilter.all().withUploadedBy("alice").withPurpose(Purpose.BATCH_OUTPUT)))
+                .extracting(BatchFile::id).containsExactly(owned.outputFileId());
+        assertThat(storage().listFiles(FileFilter.all().withUploadedBy("alice").withPurpose(Purpose.BATCH_ERROR)))
+                .extracting(BatchFile::id).containsExactly(owned.errorFileId());
     }
 }

@@ -280,4 +280,25 @@ public interface ClaimsSection extends BatchFixture {
         assertThat(storage().listBatches(ListBatchesFilter.all())).allSatisfy(b ->
                 assertThat(b.counts()).isEqualTo(counts(total / 4, 0, total / 4, 0, 0, 0)));
     }
+
+    @Test
+    @Rule("BS-5.12")
+    default void blendedOrder() {
+        Batch xena = newOwnedBatch("xena", "12h", 2, M);
+        Batch yuri = newOwnedBatch("yuri", "7d", 2, M);
+        Batch zoe = newOwnedBatch("zoe", "1h", 2, M);
+        DaemonId d = liveDaemon();
+        Map<String, Integer> load = Map.of("xena", 2, "yuri", 0, "zoe", 5);
+        // score = 0.5 x load / 5 (the highest load) + 0.5 x min(1, time left / 24h), lowest first:
+        //   xena 0.5 x 2/5 + 0.5 x 12/24 = 0.45;  yuri 0.5 x 0 + 0.5 x 1 = 0.5;  zoe 0.5 x 5/5 + 0.5 x 1/24 = 0.52.
+        // Fairness alone (weight 0) would serve yuri first, urgency alone (weight 1) zoe first.
+
+        List<BatchRequest> first = storage().claimRequests(new ClaimRequest(3, d, Map.of(M, 3), load, 0.5));
+        List<BatchRequest> second = storage().claimRequests(new ClaimRequest(3, d, Map.of(M, 3), load, 0.5));
+
+        assertThat(first).extracting(r -> r.data().batchId()).containsExactlyInAnyOrder(xena.id(), xena.id(), yuri.id());
+        assertThat(first).filteredOn(r -> r.data().batchId().equals(yuri.id())).extracting(r -> r.data().lineNumber())
+                .containsExactly(0L);
+        assertThat(second).extracting(r -> r.data().batchId()).containsExactlyInAnyOrder(yuri.id(), zoe.id(), zoe.id());
+    }
 }

@@ -19,9 +19,11 @@ import dev.salvo.core.batch.OpenAiBatchStatus;
 import dev.salvo.core.batch.OutputFileType;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestLookup;
+import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.daemon.DaemonId;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -243,7 +245,11 @@ public interface CompletionSection extends BatchFixture {
     default void purgeOrphansInChunks() {
         FileId doomedFile = upload("doomed.jsonl", templates(25, M));
         Batch doomedBatch = newBatch(input(doomedFile));
+        // escalated copies are requests of the batch too: 25 originals and 25 copies to purge
+        assertThat(storage().createEscalatedRequests(M, Duration.ofHours(25), EnumSet.of(RequestStateKind.PENDING), FAST,
+                null)).isEqualTo(25);
         List<RequestId> doomedRequests = ids(requests(doomedBatch.id()));
+        assertThat(doomedRequests).hasSize(50);
         FileId liveFile = upload("live.jsonl", templates(8, M));
         Batch liveBatch = newBatch(input(liveFile));
         FileId orphanedInput = upload("orphaned.jsonl", templates(5, "model-b"));
@@ -264,8 +270,8 @@ public interface CompletionSection extends BatchFixture {
             assertThat(calls).as("purge terminates").isLessThan(50);
         }
 
-        assertThat(total).isEqualTo(25 + 25 + 5);
-        assertThat(calls).isGreaterThanOrEqualTo(3);
+        assertThat(total).isEqualTo(25 + 25 + 25 + 5);
+        assertThat(calls).isGreaterThanOrEqualTo(5);
         assertThat(storage().getRequests(doomedRequests)).allMatch(RequestLookup.Missing.class::isInstance);
         assertThat(content(liveFile)).isEqualTo(liveContent);
         assertThat(requests(liveBatch.id())).isEqualTo(liveRequests);
@@ -299,5 +305,24 @@ public interface CompletionSection extends BatchFixture {
         assertThat(deleted.get()).isEqualTo(240);
         assertThat(storage().purgeOrphanedRows(7)).isZero();
         assertThat(requests(live.id())).hasSize(3);
+    }
+
+    @Test
+    @Rule("BS-10.11")
+    default void deletedFinishedBatch() {
+        Batch b = newBatch(2, M);
+        List<BatchRequest> running = processing(liveDaemon(), M, 2);
+        complete(running.get(0));
+        fail(running.get(1));
+        assertThat(batch(b.id()).status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+
+        storage().deleteBatch(b.id());
+
+        assertThat(storage().pollCompletedBatches(10)).isEmpty();
+        assertThat(storage().getCancelledBatchIds(List.of(b.id()))).containsExactly(b.id());
+        thrown(BatchStorageException.NotFound.class, () -> storage().retryFailedRequestsForBatch(b.id()));
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        thrown(BatchStorageException.NotFound.class, () -> storage().getBatch(b.id()));
+        assertThat(storage().pollCompletedBatches(10)).isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package dev.salvo.conformance.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.salvo.conformance.Capability;
-
 import dev.salvo.conformance.Requires;
 import dev.salvo.conformance.Rule;
 import dev.salvo.conformance.StoreContract;
@@ -12,10 +11,6 @@ import dev.salvo.core.batch.BatchRequest;
 import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ClaimToken;
-
-
-
-
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.daemon.DaemonData;
@@ -28,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -244,6 +238,25 @@ public abstract class DaemonStorageContract extends StoreContract<BatchStores> i
         assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 10)).isEqualTo(3);
         assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 10)).isZero();
         assertThat(batch(b.id()).counts()).isEqualTo(counts(5, 5, 0, 0, 0, 0));
+    }
+
+    @Test
+    @Rule("DS-3.6")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
+    void initializingDaemonKeepsItsClaimsWithinTheThreshold() {
+        Batch b = newBatch(3, M);
+        DaemonId starting = DaemonId.generate();
+        daemons().persistDaemon(new DaemonRecord(daemonData(starting), new DaemonState.Initializing(now())));
+        List<BatchRequest> held = claim(starting, M, 2);
+        clock().advance(Duration.ofSeconds(50));
+
+        assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 100)).isZero();
+        assertThat(held).allSatisfy(r -> assertThat(stateOf(r.id())).isEqualTo(r.state()));
+
+        clock().advance(Duration.ofSeconds(20));
+        assertThat(storage().reclaimStaleRequests(Duration.ofMinutes(1), 100)).isEqualTo(2);
+        assertThat(held).allSatisfy(r -> assertThat(stateOf(r.id())).isEqualTo(RequestState.Pending.fresh()));
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(3, 3, 0, 0, 0, 0));
     }
 
     // ================================================================ 5. durability

@@ -264,6 +264,7 @@ public interface EscalationSection extends BatchFixture {
 
         assertThat(storage().findPendingEscalation(o.get(0).id())).contains(c.get(0).id());
         assertThat(storage().findPendingEscalation(o.get(1).id())).contains(c.get(1).id());
+        assertThat(storage().findPendingEscalation(c.get(0).id())).as("a copy has no copy").isEmpty();
         BatchRequest claimedCopy = claim(liveDaemon(), FAST, 2).stream()
                 .filter(r -> r.data().escalatedFrom().equals(o.get(0).id())).findFirst().orElseThrow();
         assertThat(storage().findPendingEscalation(o.get(0).id())).contains(c.get(0).id());
@@ -321,18 +322,31 @@ public interface EscalationSection extends BatchFixture {
     @Rule("BS-8.12")
     @Requires(Capability.CONTROLLABLE_CLOCK)
     default void expiryCancelsCopies() {
-        Batch b = newBatch("1h", 2, M);
-        storage().createEscalatedRequests(M, Duration.ofHours(2), EnumSet.of(RequestStateKind.PENDING), FAST, null);
-        BatchRequest runningCopy = processing(liveDaemon(), FAST, 1).getFirst();
+        Batch b = newBatch("1h", 3, M);
+        assertThat(storage().createEscalatedRequests(M, Duration.ofHours(2), EnumSet.of(RequestStateKind.PENDING), FAST,
+                null)).isEqualTo(3);
+        List<BatchRequest> runningCopies = processing(liveDaemon(), FAST, 3);
+        BatchRequest wonCopy = runningCopies.get(0);
+        BatchRequest runningCopy = runningCopies.get(1);
+        BatchRequest failedCopy = runningCopies.get(2);
+        complete(wonCopy);
+        fail(failedCopy);
+        List<BatchRequest> o = originals(b.id());
         clock().advance(Duration.ofMinutes(61));
 
         assertThat(storage().finalizeBatches(10)).containsExactly(b.id());
 
-        assertThat(copies(b.id())).allMatch(c -> c.state().kind() == RequestStateKind.CANCELED);
-        assertThat(originals(b.id())).allSatisfy(o -> assertThat(o.state()).isInstanceOfSatisfying(RequestState.Failed.class,
-                f -> assertThat(f.reason()).isEqualTo(new FailureReason.BatchExpired())));
-        assertThat(content(b.errorFileId())).hasSize(2);
-        assertThat(batch(b.id()).counts()).isEqualTo(counts(2, 0, 0, 0, 2, 0));
+        assertThat(kindOf(runningCopy.id())).isEqualTo(RequestStateKind.CANCELED);
+        assertThat(kindOf(wonCopy.id())).as("a finished copy stays as it was").isEqualTo(RequestStateKind.COMPLETED);
+        assertThat(kindOf(failedCopy.id())).as("a finished copy stays as it was").isEqualTo(RequestStateKind.FAILED);
+        assertThat(kindOf(o.get(0).id())).isEqualTo(RequestStateKind.SUPERSEDED);
+        assertThat(List.of(o.get(1), o.get(2))).allSatisfy(r -> assertThat(stateOf(r.id()))
+                .isInstanceOfSatisfying(RequestState.Failed.class,
+                        f -> assertThat(f.reason()).isEqualTo(new FailureReason.BatchExpired())));
+        assertThat(lineRequestIds(content(b.errorFileId()))).containsExactlyElementsOf(inIdOrder(List.of(o.get(1).id(),
+                o.get(2).id())));
+        assertThat(lineRequestIds(content(b.outputFileId()))).containsExactly(wonCopy.id());
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(3, 0, 0, 1, 2, 0));
         assertThat(storage().findPendingEscalation(runningCopy.data().escalatedFrom())).isEmpty();
         assertThat(complete(runningCopy).applied()).as("a late result replaces canceled").isTrue();
         assertThat(batch(b.id()).status()).isEqualTo(OpenAiBatchStatus.EXPIRED);
@@ -410,5 +424,115 @@ public interface EscalationSection extends BatchFixture {
         assertThat(batch(b.id()).counts()).isEqualTo(counts(2, 0, 0, 2, 0, 0));
         assertThat(content(b.outputFileId())).hasSize(2);
         assertThat(content(b.errorFileId())).isEmpty();
+    }
+
+    @Test
+    @Rule("BS-8.17")
+    default void canceledCopysLateResultAfterOriginalCompleted() {
+        // a copy canceled while it raced: the original's completion supersedes it, its late result is dropped
+        Batch raced = newBatch(1, M);
+        List<BatchRequest> pair = racingPair(raced);
+        BatchRequest original = pair.get(0);
+        BatchRequest copy = pair.get(1);
+        assertThat(storage().cancelRequests(List.of(copy.id()))).containsExactly(new RequestOutcome.Done(copy.id()));
+        assertThat(complete(original, "{\"winner\":\"original\"}", now()))
+                .isEqualTo(new PersistResult.Applied(Optional.of(copy.id())));
+
+        assertThat(complete(copy, "{\"late\":\"copy\"}", now())).isEqualTo(new PersistResult.Dropped(RequestStateKind.SUPERSEDED));
+        assertThat(fail(copy)).isEqualTo(new PersistResult.Dropped(RequestStateKind.SUPERSEDED));
+
+        assertThat(kindOf(copy.id())).isEqualTo(RequestStateKind.SUPERSEDED);
+        assertThat(batch(raced.id()).counts()).isEqualTo(counts(1, 0, 0, 1, 0, 0));
+        assertThat(lineRequestIds(content(raced.outputFileId()))).containsExactly(original.id());
+        assertThat(results(raced.id(), 0, null, null)).singleElement()
+                .satisfies(row -> assertThat(row.responseBody()).isEqualTo("{\"winner\":\"original\"}"));
+
+        // a copy made after its original had completed (escalating completed requests), canceled: the guard alone
+        // would let a late result replace canceled, but the template already has its result
+        Batch late = newBatch(2, M2);
+        BatchRequest done = processing(liveDaemon(), M2, 1).getFirst();
+        assertThat(complete(done, "{\"first\":true}", now())).isEqualTo(PersistResult.Applied.plain());
+        assertThat(storage().createEscalatedRequests(M2, Duration.ofHours(25), EnumSet.of(RequestStateKind.COMPLETED), FAST,
+                null)).isEqualTo(1);
+        BatchRequest lateCopy = processing(liveDaemon(), FAST, 1).getFirst();
+        assertThat(lateCopy.data().escalatedFrom()).isEqualTo(done.id());
+        assertThat(storage().cancelRequests(List.of(lateCopy.id()))).containsExactly(new RequestOutcome.Done(lateCopy.id()));
+        RequestState canceled = stateOf(lateCopy.id());
+
+        assertThat(complete(lateCopy, "{\"second\":true}", now())).isEqualTo(new PersistResult.Dropped(RequestStateKind.CANCELED));
+        assertThat(fail(lateCopy)).isEqualTo(new PersistResult.Dropped(RequestStateKind.CANCELED));
+
+        assertThat(stateOf(lateCopy.id())).isEqualTo(canceled);
+        assertThat(kindOf(done.id())).isEqualTo(RequestStateKind.COMPLETED);
+        assertThat(batch(late.id()).counts()).isEqualTo(counts(2, 1, 0, 1, 0, 0));
+        assertThat(lineRequestIds(content(late.outputFileId()))).containsExactly(done.id());
+        assertThat(content(late.errorFileId())).isEmpty();
+        assertThat(results(late.id(), 0, null, null).getFirst().responseBody()).isEqualTo("{\"first\":true}");
+        completeAll(liveDaemon(), M2, 1);
+        assertThat(batch(late.id()).status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(batch(late.id()).counts()).isEqualTo(counts(2, 0, 0, 2, 0, 0));
+    }
+
+    @Test
+    @Rule("BS-8.18")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
+    default void slaReportsOnlyRunningBatchesWithMatches() {
+        DaemonId d = liveDaemon();
+        Batch missed = newBatch("1h", 2, M);
+        Batch missedCancelled = newBatch("1h", 2, M2);
+        storage().cancelBatch(missedCancelled.id());
+        Batch missedFailed = newBatch("1h", 1, "model-c");
+        storage().markBatchFailed(missedFailed.id(), "failed on purpose");
+        Batch missedAllClaimed = newBatch("1h", 1, "model-d");
+        claim(d, "model-d", 1);
+        storage().createBatchRecord(input(upload(1, "model-e"), "1h"));
+        Batch atRisk = newBatch("3h", 2, M);
+        Batch atRiskCancelled = newBatch("3h", 1, "model-f");
+        storage().cancelBatch(atRiskCancelled.id());
+        Batch atRiskAllClaimed = newBatch("3h", 1, "model-g");
+        claim(d, "model-g", 1);
+        clock().advance(Duration.ofMinutes(90));
+        Set<RequestStateKind> pending = EnumSet.of(RequestStateKind.PENDING);
+        Set<RequestStateKind> pendingOrClaimed = EnumSet.of(RequestStateKind.PENDING, RequestStateKind.CLAIMED);
+
+        assertThat(storage().getMissedSlaBatches(pending)).isEqualTo(Map.of(missed.id(), 2L));
+        assertThat(storage().getMissedSlaBatches(pendingOrClaimed))
+                .isEqualTo(Map.of(missed.id(), 2L, missedAllClaimed.id(), 1L));
+        assertThat(storage().getAtRiskBatches(Duration.ofHours(2), pending)).isEqualTo(Map.of(atRisk.id(), 2L));
+        assertThat(storage().getAtRiskBatches(Duration.ofHours(2), pendingOrClaimed))
+                .isEqualTo(Map.of(atRisk.id(), 2L, atRiskAllClaimed.id(), 1L));
+        assertThat(storage().getMissedSlaBatches(EnumSet.of(RequestStateKind.COMPLETED))).isEmpty();
+    }
+
+    @Test
+    @Rule("BS-8.19")
+    default void copiesInFlightHoldTheBatch() {
+        // the original has failed; its copy is claimed, then processing: the batch waits for the copy
+        Batch waiting = newBatch(1, M);
+        assertThat(storage().createEscalatedRequests(M, Duration.ofHours(25), EnumSet.of(RequestStateKind.PENDING), FAST,
+                null)).isEqualTo(1);
+        BatchRequest copy = claim(liveDaemon(), FAST, 1).getFirst();
+        fail(processing(liveDaemon(), M, 1).getFirst());
+        assertThat(batch(waiting.id()).status()).isEqualTo(OpenAiBatchStatus.IN_PROGRESS);
+        BatchRequest started = start(copy);
+        assertThat(batch(waiting.id()).status()).isEqualTo(OpenAiBatchStatus.IN_PROGRESS);
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        complete(started);
+        assertThat(batch(waiting.id()).status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(batch(waiting.id()).counts()).isEqualTo(counts(1, 0, 0, 1, 0, 0));
+
+        // a cancelling batch whose only call in flight is a copy's stays cancelling until that call lands
+        Batch cancelling = newBatch(1, M2);
+        assertThat(storage().createEscalatedRequests(M2, Duration.ofHours(25), EnumSet.of(RequestStateKind.PENDING), FAST,
+                null)).isEqualTo(1);
+        BatchRequest cancelledCopy = claim(liveDaemon(), FAST, 1).getFirst();
+        assertThat(storage().cancelBatch(cancelling.id()).status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        BatchRequest aborted = start(cancelledCopy);
+        assertThat(batch(cancelling.id()).status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        assertThat(cancelInFlight(aborted).applied()).isTrue();
+        Batch cancelled = batch(cancelling.id());
+        assertThat(cancelled.status()).isEqualTo(OpenAiBatchStatus.CANCELLED);
+        assertThat(cancelled.counts()).isEqualTo(counts(1, 0, 0, 0, 0, 1));
     }
 }

@@ -9,7 +9,9 @@ import dev.salvo.conformance.Rule;
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
 import dev.salvo.core.batch.BatchInput;
+import dev.salvo.core.batch.BatchNotification;
 import dev.salvo.core.batch.BatchRequest;
+import dev.salvo.core.batch.BatchStatus;
 import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileContentItem;
@@ -19,6 +21,7 @@ import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStatus;
 import dev.salvo.core.batch.FileStreamItem;
 import dev.salvo.core.batch.FileStreamResult;
+import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.core.batch.ModelTemplateStats;
 import dev.salvo.core.batch.OpenAiBatchStatus;
 import dev.salvo.core.batch.OutputFileType;
@@ -327,14 +330,16 @@ public interface FilesSection extends BatchFixture {
 
         List<ModelTemplateStats> stats = storage().getFileTemplateStats(id);
 
-        assertThat(stats).extracting(ModelTemplateStats::model).containsExactly("alpha-model", "mid-model", "zeta-model");
-        for (ModelTemplateStats s : stats) {
-            List<RequestTemplateInput> ofModel = templates.stream().filter(t -> t.model().equals(s.model())).toList();
-            assertThat(s.requestCount()).as(s.model()).isEqualTo(ofModel.size());
-            assertThat(s.totalBodyBytes()).as(s.model())
-                    .isEqualTo(ofModel.stream().mapToLong(RequestTemplateInput::bodyByteSize).sum());
-        }
-        assertThat(stats.stream().mapToLong(ModelTemplateStats::requestCount).sum()).isEqualTo(7);
+        // Lines 0..6 get the models round robin: zeta-model on 0, 3, 6; alpha-model on 1, 4; mid-model on 2, 5.
+        // A body is {"model":"<model>","messages":[{"role":"user","content":"Grüße ✓ <custom id>"}]}: 54 ASCII
+        // bytes of frame ({"model":" 10, ","messages":[{"role":"user","content":" 40, "}]} 4), "Grüße ✓ " in 12
+        // UTF-8 bytes (G, r, e and two spaces 1 each, ü and ß 2 each, ✓ 3), the model and the 9-character custom
+        // id (req-0000n): 66 + len(model) + 9 bytes.
+        // zeta-model (10): 85 bytes x 3 = 255; alpha-model (11): 86 x 2 = 172; mid-model (9): 84 x 2 = 168.
+        assertThat(stats).containsExactly(
+                new ModelTemplateStats("alpha-model", 2, 172),
+                new ModelTemplateStats("mid-model", 2, 168),
+                new ModelTemplateStats("zeta-model", 3, 255));
     }
 
     @Test
@@ -471,5 +476,105 @@ public interface FilesSection extends BatchFixture {
         assertThat(storage().listFiles(FileFilter.all().withSearch("Überblick-ärger"))).isEmpty();
         assertThat(storage().listFiles(FileFilter.all().withSearch("ÜBERBLICK-Ä"))).extracting(BatchFile::id)
                 .containsExactly(id);
+    }
+
+    @Test
+    @Rule("BS-1.18")
+    default void streamWithoutNameOrPurpose() {
+        FileStreamResult described = storage().createFileStream(List.<FileStreamItem>of(
+                new FileStreamItem.Metadata(new FileMetadata(null, "no name given", null, null, null, null, "alice", null)),
+                new FileStreamItem.Template(template("a", M))).iterator());
+        FileStreamResult bare = storage().createFileStream(List.<FileStreamItem>of(
+                new FileStreamItem.Template(template("b", M))).iterator());
+
+        FileId describedId = ((FileStreamResult.Success) described).fileId();
+        FileId bareId = ((FileStreamResult.Success) bare).fileId();
+        for (FileId id : List.of(describedId, bareId)) {
+            BatchFile file = storage().getFile(id);
+            assertThat(file.name()).isEqualTo("upload-" + id);
+            assertThat(file.purpose()).isEqualTo(Purpose.BATCH);
+        }
+        assertThat(storage().getFile(describedId).description()).isEqualTo("no name given");
+        assertThat(storage().listFiles(FileFilter.all().withPurpose(Purpose.BATCH))).extracting(BatchFile::id)
+                .containsExactlyInAnyOrder(describedId, bareId);
+        assertThat(storage().createBatch(input(bareId)).counts()).isEqualTo(counts(1, 1, 0, 0, 0, 0));
+    }
+
+    @Test
+    @Rule("BS-1.19")
+    default void listFilesAfterUnknownOrDeletedCursor() {
+        FileId first = upload("first.jsonl", templates(1, M));
+        FileId second = upload("second.jsonl", templates(1, M));
+        FileId third = upload("third.jsonl", templates(1, M));
+        List<FileId> ascending = storage().listFiles(FileFilter.all().inAscendingOrder(true)).stream().map(BatchFile::id)
+                .toList();
+        assertThat(ascending).containsExactlyInAnyOrder(first, second, third);
+        FileId unknown = FileId.generate();
+
+        BatchStorageException.NotFound nf = thrown(BatchStorageException.NotFound.class,
+                () -> storage().listFiles(FileFilter.all().page(unknown, 10)));
+        assertThat(nf.entity()).isEqualTo(Entity.FILE);
+        assertThat(nf.id()).isEqualTo(unknown.toString());
+        thrown(BatchStorageException.NotFound.class,
+                () -> storage().listFiles(FileFilter.all().inAscendingOrder(true).page(unknown, 10)));
+
+        FileId middle = ascending.get(1);
+        storage().deleteFile(middle);
+        assertThat(storage().listFiles(FileFilter.all().inAscendingOrder(true).page(middle, 10))).extracting(BatchFile::id)
+                .containsExactly(ascending.get(2));
+        assertThat(storage().listFiles(FileFilter.all().page(middle, 10))).extracting(BatchFile::id)
+                .containsExactly(ascending.get(0));
+    }
+
+    @Test
+    @Rule("BS-1.20")
+    default void batchesOutliveTheirInputFile() {
+        FileId file = upload("doomed-input.jsonl", templates(2, M));
+        Batch b = storage().createBatch(input(file));
+        completeAll(liveDaemon(), M, 2);
+
+        Batch before = batch(b.id());
+
+        storage().deleteFile(file);
+
+        Batch after = batch(b.id());
+        assertThat(after.cancellingAt()).as("a finished batch is not cancelled").isNull();
+        assertThat(after.completedAt()).isEqualTo(before.completedAt());
+        assertThat(after.counts()).isEqualTo(counts(2, 0, 0, 2, 0, 0));
+        assertThat(storage().getCancelledBatchIds(List.of(b.id()))).isEmpty();
+        BatchStatus status = storage().getBatchStatus(b.id());
+        assertThat(status.fileId()).isNull();
+        assertThat(status.fileName()).isNull();
+        assertThat(status.status()).isEqualTo(OpenAiBatchStatus.COMPLETED);
+        assertThat(batch(b.id()).fileId()).isNull();
+        assertThat(storage().listBatches(ListBatchesFilter.all().withSearch("doomed-input"))).isEmpty();
+        assertThat(storage().listBatches(ListBatchesFilter.all())).extracting(Batch::id).containsExactly(b.id());
+        List<BatchNotification> notes = storage().pollCompletedBatches(10);
+        assertThat(notes).singleElement().satisfies(n -> {
+            assertThat(n.batch().id()).isEqualTo(b.id());
+            assertThat(n.batch().fileId()).isNull();
+            assertThat(n.inputFileName()).isNull();
+            assertThat(n.inputFileDescription()).isNull();
+            assertThat(n.models()).containsExactly(M);
+        });
+        assertThat(customIds(content(b.outputFileId()))).containsExactlyInAnyOrder("req-00000", "req-00001");
+    }
+
+    @Test
+    @Rule("BS-1.21")
+    default void lifetimeMustBePositive() {
+        for (long seconds : new long[] {0, -1, -3600, Long.MIN_VALUE}) {
+            thrown(BatchStorageException.Validation.class, () -> storage().createFileStream(List.<FileStreamItem>of(
+                    new FileStreamItem.Metadata(new FileMetadata("bad.jsonl", null, "batch", "created_at", seconds, null,
+                            null, null)),
+                    new FileStreamItem.Template(template("a", M))).iterator()));
+        }
+        assertThat(storage().listFiles(FileFilter.all())).isEmpty();
+
+        FileId second = uploadWith(new FileMetadata("one-second.jsonl", null, "batch", "created_at", 1L, null, null, null),
+                templates(1, M));
+        BatchFile file = storage().getFile(second);
+        assertThat(file.expiresAt()).isEqualTo(file.createdAt().plusSeconds(1));
+        assertThat(storage().listFiles(FileFilter.all())).extracting(BatchFile::id).containsExactly(second);
     }
 }

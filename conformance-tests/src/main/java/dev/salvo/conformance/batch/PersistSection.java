@@ -13,10 +13,10 @@ import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ClaimToken;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
-import dev.salvo.core.batch.PersistGuard;
 import dev.salvo.core.batch.PersistResult;
 import dev.salvo.core.batch.RequestData;
 import dev.salvo.core.batch.RequestId;
+import dev.salvo.core.batch.RequestLookup;
 import dev.salvo.core.batch.RequestState;
 import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.daemon.DaemonId;
@@ -34,9 +34,34 @@ import org.junit.jupiter.api.Test;
  */
 public interface PersistSection extends BatchFixture {
 
+    /** The next states a guard test writes, in the column order of {@link #guardRow}. */
+    private static List<RequestStateKind> nextStates() {
+        return List.of(RequestStateKind.PENDING, RequestStateKind.CLAIMED, RequestStateKind.PROCESSING,
+                RequestStateKind.COMPLETED, RequestStateKind.FAILED, RequestStateKind.CANCELED, RequestStateKind.SUPERSEDED);
+    }
+
+    /**
+     * The persist guard written out, one row per current state: for each next state of {@link #nextStates}
+     * (pending, claimed, processing, completed, failed, canceled, superseded), {@code A} when the write applies
+     * and {@code D} when it is {@code Dropped(current)}. Stated here, not asked of core's PersistGuard, so that
+     * a wrong guard in core fails this contract too.
+     */
+    private static String guardRow(RequestStateKind current) {
+        // next state, in columns: pending, claimed, processing, completed, failed, canceled, superseded
+        return switch (current) {
+            case PENDING ->    "A A A A A A A";   // a live request takes any write
+            case CLAIMED ->    "A A A A A A A";
+            case PROCESSING -> "A A A A A A A";
+            case COMPLETED ->  "D D D D D D D";   // the first terminal result wins
+            case FAILED ->     "D D D D D D A";   // only its twin's win supersedes it
+            case CANCELED ->   "D D D A A D D";   // a late result replaces canceled
+            case SUPERSEDED -> "D D D D D D D";
+        };
+    }
+
     /** Seven requests of one fresh batch, each driven into {@code current} through real operations, in line order. */
     private List<BatchRequest> driveInto(RequestStateKind current, DaemonId d) {
-        int n = RequestStateKind.values().length;
+        int n = nextStates().size();
         Batch b = newBatch(n, M);
         return switch (current) {
             case PENDING -> originals(b.id());
@@ -78,28 +103,31 @@ public interface PersistSection extends BatchFixture {
     }
 
     /**
-     * For a request in {@code current}, persists each of the seven states and checks the outcome against
-     * {@link PersistGuard#applies}: applied (and stored exactly) or Dropped(current) with nothing changed.
+     * For a request in {@code current}, persists each of the seven states and checks the outcome against the
+     * literal {@link #guardRow}: applied (and stored exactly) or Dropped(current) with nothing changed.
      */
     private void guardMatrix(RequestStateKind current) {
         DaemonId d = liveDaemon();
         RequestId witness = originals(newBatch(1, M2).id()).getFirst().id();
         List<BatchRequest> subjects = driveInto(current, d);
-        RequestStateKind[] targets = RequestStateKind.values();
-        assertThat(subjects).hasSize(targets.length).allMatch(r -> r.state().kind() == current);
-        for (int i = 0; i < targets.length; i++) {
+        List<RequestStateKind> targets = nextStates();
+        String[] expected = guardRow(current).split(" ");
+        assertThat(expected).hasSize(targets.size());
+        assertThat(subjects).hasSize(targets.size()).allMatch(r -> r.state().kind() == current);
+        for (int i = 0; i < targets.size(); i++) {
             BatchRequest subject = subjects.get(i);
             RequestState before = stateOf(subject.id());
-            RequestState next = stateOfKind(targets[i], d, witness);
+            RequestState next = stateOfKind(targets.get(i), d, witness);
 
             PersistResult result = storage().persist(subject.withState(next));
 
-            if (PersistGuard.applies(current, targets[i])) {
-                assertThat(result).as("%s -> %s", current, targets[i]).isEqualTo(PersistResult.Applied.plain());
-                assertThat(stateOf(subject.id())).as("%s -> %s stored", current, targets[i]).isEqualTo(next);
+            if (expected[i].equals("A")) {
+                assertThat(result).as("%s -> %s", current, targets.get(i)).isEqualTo(PersistResult.Applied.plain());
+                assertThat(stateOf(subject.id())).as("%s -> %s stored", current, targets.get(i)).isEqualTo(next);
             } else {
-                assertThat(result).as("%s -> %s", current, targets[i]).isEqualTo(new PersistResult.Dropped(current));
-                assertThat(stateOf(subject.id())).as("%s -> %s unchanged", current, targets[i]).isEqualTo(before);
+                assertThat(expected[i]).isEqualTo("D");
+                assertThat(result).as("%s -> %s", current, targets.get(i)).isEqualTo(new PersistResult.Dropped(current));
+                assertThat(stateOf(subject.id())).as("%s -> %s unchanged", current, targets.get(i)).isEqualTo(before);
             }
         }
     }
@@ -372,5 +400,20 @@ public interface PersistSection extends BatchFixture {
         assertThat(fail(running.get(2))).isEqualTo(new PersistResult.Dropped(RequestStateKind.COMPLETED));
         assertThat(reschedule(running.get(2), new RequestState.Pending(1, null))).isFalse();
         assertThat(batch(b.id()).counts()).isEqualTo(counts(3, 0, 0, 2, 0, 1));
+    }
+
+    @Test
+    @Rule("BS-6.17")
+    default void rescheduleUnknownRequest() {
+        Batch b = newBatch(1, M);
+        BatchRequest running = processing(liveDaemon(), M, 1).getFirst();
+        RequestId unknown = RequestId.generate();
+
+        assertThat(storage().rescheduleForRetry(unknown, ClaimToken.held(running.state()), new RequestState.Pending(1, null)))
+                .isFalse();
+
+        assertThat(storage().getRequests(List.of(unknown))).containsExactly(new RequestLookup.Missing(unknown));
+        assertThat(stateOf(running.id())).isEqualTo(running.state());
+        assertThat(batch(b.id()).counts()).isEqualTo(counts(1, 0, 1, 0, 0, 0));
     }
 }

@@ -10,6 +10,7 @@ import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.BatchInput;
 import dev.salvo.core.batch.BatchStatus;
 import dev.salvo.core.batch.BatchStatusFilter;
+import dev.salvo.core.batch.BatchStorageException.Entity;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.ListBatchesFilter;
@@ -246,7 +247,9 @@ public interface QueriesSection extends BatchFixture {
         assertThat(listed).allSatisfy(s -> {
             assertThat(s.fileName()).isEqualTo("source.jsonl");
             assertThat(s.fileId()).isEqualTo(file);
-            assertThat(s).isEqualTo(BatchStatus.of(batch(s.batchId()), "source.jsonl"));
+            Batch b = batch(s.batchId());
+            assertThat(s).isEqualTo(new BatchStatus(b.id(), file, "source.jsonl", b.counts(), b.status(), b.createdAt(),
+                    b.inProgressAt(), null));
         });
         assertThat(listed.stream().mapToLong(s -> s.counts().total()).sum()).isEqualTo(4);
         assertThat(storage().listFileBatches(FileId.generate())).isEmpty();
@@ -268,10 +271,13 @@ public interface QueriesSection extends BatchFixture {
         completeAll(d, "model-e", 1);
         Batch failed = newBatch(1, "model-f");
         storage().markBatchFailed(failed.id(), "x");
+        Batch deletedAfterCompleting = newBatch(1, "model-g");
+        completeAll(d, "model-g", 1);
+        storage().deleteBatch(deletedAfterCompleting.id());
 
         assertThat(storage().getCancelledBatchIds(List.of(running.id(), cancelling.id(), cancelled.id(), deleted.id(),
-                completed.id(), failed.id(), BatchId.generate())))
-                .containsExactlyInAnyOrder(cancelling.id(), cancelled.id(), deleted.id());
+                completed.id(), failed.id(), deletedAfterCompleting.id(), BatchId.generate())))
+                .containsExactlyInAnyOrder(cancelling.id(), cancelled.id(), deleted.id(), deletedAfterCompleting.id());
         assertThat(storage().getCancelledBatchIds(List.of())).isEmpty();
         assertThat(storage().getCancelledBatchIds(List.of(running.id()))).isEmpty();
     }
@@ -304,5 +310,47 @@ public interface QueriesSection extends BatchFixture {
                 Set.of(), false).values()).allSatisfy(m -> assertThat(m.values()).allMatch(v -> v == 0L));
         assertThat(later.counts().total()).isEqualTo(4);
         assertThat(soon.counts().total()).isEqualTo(4);
+    }
+
+    @Test
+    @Rule("BS-9.12")
+    default void listBatchesAfterUnknownOrDeletedCursor() {
+        List<Batch> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(newBatch(1, M));
+            if (has(Capability.CONTROLLABLE_CLOCK)) {
+                clock().advance(Duration.ofSeconds(1));
+            }
+        }
+        List<BatchId> newestFirst = newestFirst(made);
+        BatchId unknown = BatchId.generate();
+
+        BatchStorageException.NotFound nf = thrown(BatchStorageException.NotFound.class,
+                () -> storage().listBatches(ListBatchesFilter.all().page(unknown, 10)));
+        assertThat(nf.entity()).isEqualTo(Entity.BATCH);
+        assertThat(nf.id()).isEqualTo(unknown.toString());
+        thrown(BatchStorageException.NotFound.class,
+                () -> storage().listBatches(ListBatchesFilter.all().withActiveFirst(true).page(unknown, 10)));
+
+        storage().deleteBatch(newestFirst.get(1));
+        assertThat(listed(ListBatchesFilter.all().page(newestFirst.get(1), 10))).containsExactly(newestFirst.get(2));
+        assertThat(listed(ListBatchesFilter.all().page(newestFirst.get(0), 10))).containsExactly(newestFirst.get(2));
+    }
+
+    @Test
+    @Rule("BS-9.13")
+    default void pendingCountsListEveryWindow() {
+        newBatch("30m", 2, M);
+        newBatch("10h", 3, M2);
+        List<PendingCountWindow> windows = List.of(new PendingCountWindow("1h", Duration.ofHours(1)),
+                new PendingCountWindow("1d", Duration.ofDays(1)), new PendingCountWindow("5m", Duration.ofMinutes(5)));
+        Set<RequestStateKind> pending = EnumSet.of(RequestStateKind.PENDING);
+
+        assertThat(storage().pendingRequestCounts(windows, pending, Set.of(), false)).isEqualTo(Map.of(
+                M, Map.of("1h", 2L, "1d", 2L, "5m", 0L),
+                M2, Map.of("1h", 0L, "1d", 3L, "5m", 0L)));
+        assertThat(storage().pendingRequestCounts(List.of(), pending, Set.of(), false)).isEmpty();
+        assertThat(storage().pendingRequestCounts(windows, Set.of(), Set.of(), false)).isEmpty();
+        assertThat(storage().pendingRequestCounts(List.of(), pending, Set.of(M), true)).isEmpty();
     }
 }

@@ -13,15 +13,19 @@ import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FailureReason;
 import dev.salvo.core.batch.FileContentItem;
 import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.PersistResult;
 import dev.salvo.core.batch.RequestId;
 import dev.salvo.core.batch.RequestLookup;
+import dev.salvo.core.batch.RequestOutcome;
 import dev.salvo.core.batch.RequestState;
+import dev.salvo.core.batch.RequestStateKind;
 import dev.salvo.core.batch.ResultStatus;
-import dev.salvo.core.batch.VirtualFileSize;
 import dev.salvo.core.daemon.DaemonId;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,29 +122,30 @@ public interface ResultsSection extends BatchFixture {
     default void virtualFileSize() {
         Batch b = newBatch(3, M);
         List<BatchRequest> r = processing(liveDaemon(), M, 3);
+        // {"text":"Grüße ✓ 🚀"}: ASCII {"text":" (9), G r e (3), two spaces (2) and "} (2) = 16 bytes; ü 2, ß 2,
+        // ✓ (U+2713) 3 and 🚀 (U+1F680, a surrogate pair in Java) 4 = 11 bytes; 27 bytes in all.
         String body0 = "{\"text\":\"Grüße ✓ 🚀\"}";
-        String body1 = "{\"text\":\"plain\"}";
+        // {"edge":"…"} around the last code points of each UTF-8 length: U+007F 1 byte, U+0080 2, U+07FF 2,
+        // U+0800 3, U+FFFD 3: 9 + 11 + 2 = 22 bytes.
+        String body1 = "{\"edge\":\"\u007f\u0080\u07ff\u0800\ufffd\"}";
         complete(r.get(0), body0, now());
         complete(r.get(1), body1, now());
 
+        // Two output lines: 27 + 22 = 49 result bytes, plus the 181-byte envelope per line: 49 + 2 x 181 = 411.
         BatchFile out = storage().getFile(b.outputFileId());
-        long expectedOut = VirtualFileSize.ofOutput(2, utf8(body0) + utf8(body1));
-        assertThat(out.sizeBytes()).isEqualTo(expectedOut);
+        assertThat(out.sizeBytes()).isEqualTo(411L);
         assertThat(out.sizeFinalized()).isFalse();
         assertThat(storage().getFile(b.errorFileId()).sizeBytes()).isZero();
 
-        FailureReason reason = new FailureReason.NetworkError("connection reset — zurückgesetzt");
-        fail(r.get(2), reason, now());
+        fail(r.get(2), new FailureReason.NetworkError("connection reset — zurückgesetzt"), now());
         BatchFile outDone = storage().getFile(b.outputFileId());
         BatchFile errDone = storage().getFile(b.errorFileId());
-        assertThat(outDone.sizeBytes()).isEqualTo(expectedOut);
+        assertThat(outDone.sizeBytes()).isEqualTo(411L);
         assertThat(outDone.sizeFinalized()).isTrue();
-        assertThat(errDone.sizeBytes()).isEqualTo(VirtualFileSize.ofErrors(1, utf8(reason.message())));
+        // The error line counts the failure's message, "Network error: connection reset — zurückgesetzt": 47
+        // characters, of which — (U+2014) takes 3 bytes and ü 2, so 50 bytes; plus the 160-byte envelope: 210.
+        assertThat(errDone.sizeBytes()).isEqualTo(210L);
         assertThat(errDone.sizeFinalized()).isTrue();
-    }
-
-    private static long utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test
@@ -235,5 +240,57 @@ public interface ResultsSection extends BatchFixture {
         assertThat(results(b.id(), 0, null, ResultStatus.CANCELED)).extracting(BatchResultItem::lineNumber)
                 .containsExactly(1L, 2L);
         assertThat(results(b.id(), 0, null, ResultStatus.PENDING)).isEmpty();
+    }
+
+    @Test
+    @Rule("BS-4.8")
+    default void negativeOffsetIsValidation() {
+        Batch b = newBatch(2, M);
+        List<BatchRequest> r = processing(liveDaemon(), M, 2);
+        complete(r.get(0));
+        fail(r.get(1));
+
+        for (FileId file : List.of(b.fileId(), b.outputFileId(), b.errorFileId())) {
+            thrown(BatchStorageException.Validation.class, () -> content(file, -1, null));
+            thrown(BatchStorageException.Validation.class, () -> content(file, Long.MIN_VALUE, "req"));
+            assertThat(content(file, 0, null)).hasSize(file.equals(b.fileId()) ? 2 : 1);
+        }
+        thrown(BatchStorageException.Validation.class, () -> results(b.id(), -1, null, null));
+        thrown(BatchStorageException.Validation.class, () -> results(b.id(), -5, null, ResultStatus.FAILED));
+        assertThat(results(b.id(), 0, null, null)).hasSize(2);
+    }
+
+    @Test
+    @Rule("BS-4.9")
+    default void errorFileFollowsFailedOriginals() {
+        Batch b = newBatch(3, M);
+        List<BatchRequest> r = processing(liveDaemon(), M, 2);
+        // "Upstream answered HTTP 400" and "Upstream answered HTTP 503 (retriable)": 26 and 38 bytes of message.
+        fail(r.get(0), new FailureReason.NonRetriableHttpStatus(400, "{\"error\":\"bad\"}"), now());
+        fail(r.get(1), new FailureReason.RetriableHttpStatus(503, "busy"), now());
+        assertThat(storage().getFile(b.errorFileId()).sizeBytes()).isEqualTo(26 + 38 + 2 * 160L);
+
+        assertThat(storage().retryFailedRequests(List.of(r.get(0).id()))).containsExactly(new RequestOutcome.Done(r.get(0).id()));
+        assertThat(lineRequestIds(content(b.errorFileId()))).containsExactly(r.get(1).id());
+        assertThat(storage().getFile(b.errorFileId()).sizeBytes()).isEqualTo(38 + 160L);
+
+        // the third template races a copy; the copy fails ("Timed out: slow", 15 bytes), then the original wins
+        BatchRequest third = originals(b.id()).get(2);
+        assertThat(storage().createEscalatedRequests(M, Duration.ofHours(25), EnumSet.of(RequestStateKind.PENDING), FAST,
+                null)).isEqualTo(2);
+        BatchRequest copy = processing(liveDaemon(), FAST, 2).stream()
+                .filter(c -> c.data().escalatedFrom().equals(third.id())).findFirst().orElseThrow();
+        fail(copy, new FailureReason.Timeout("slow"), now());
+        assertThat(lineRequestIds(content(b.errorFileId()))).containsExactly(r.get(1).id());
+        assertThat(storage().getFile(b.errorFileId()).sizeBytes()).isEqualTo(38 + 160L);
+
+        BatchRequest thirdRunning = processing(liveDaemon(), M, 2).stream()
+                .filter(o -> o.id().equals(third.id())).findFirst().orElseThrow();
+        assertThat(complete(thirdRunning, "{}", now())).isEqualTo(new PersistResult.Applied(Optional.of(copy.id())));
+        assertThat(kindOf(copy.id())).isEqualTo(RequestStateKind.SUPERSEDED);
+        assertThat(lineRequestIds(content(b.errorFileId()))).containsExactly(r.get(1).id());
+        assertThat(storage().getFile(b.errorFileId()).sizeBytes()).isEqualTo(38 + 160L);
+        // one output line of 2 bytes ({}) plus its 181-byte envelope
+        assertThat(storage().getFile(b.outputFileId()).sizeBytes()).isEqualTo(2 + 181L);
     }
 }

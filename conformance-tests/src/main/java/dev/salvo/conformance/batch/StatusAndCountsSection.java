@@ -29,6 +29,7 @@ import dev.salvo.core.daemon.DaemonId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -236,15 +237,19 @@ public interface StatusAndCountsSection extends BatchFixture {
         complete(start(claimed.get(1)), responseBody(claimed.get(1)), t);
         fail(start(claimed.get(2)), new FailureReason.NonRetriableHttpStatus(422, "unprocessable"), t);
         BatchRequest processingOne = start(claimed.get(3));
-        BatchRequest claimedOne = claimed.get(4);
+        assertThat(reschedule(start(claimed.get(4)), new RequestState.Pending(2, null))).isTrue();
+        BatchRequest claimedOne = claim(d, M, 1).getFirst();
+        assertThat(claimedOne.id()).isEqualTo(claimed.get(4).id());
 
         clock().advance(Duration.ofHours(1).plusSeconds(1));
+        Instant expiry = t.plus(Duration.ofHours(1).plusSeconds(1));
         List<BatchId> finalized = storage().finalizeBatches(100);
 
         assertThat(finalized).containsExactly(b.id());
         Batch expired = batch(b.id());
         assertThat(expired.status()).isEqualTo(OpenAiBatchStatus.EXPIRED);
-        assertThat(expired.expiredAt()).isNotNull();
+        assertThat(expired.expiredAt()).isEqualTo(expiry);
+        assertThat(expired.finalizingAt()).as("expiry stamps expiredAt only").isNull();
         assertThat(expired.completedAt()).isNull();
         assertThat(expired.counts()).isEqualTo(counts(6, 0, 0, 2, 4, 0));
         assertThat(lineRequestIds(content(b.outputFileId())))
@@ -262,10 +267,10 @@ public interface StatusAndCountsSection extends BatchFixture {
             assertThat(reason).isEqualTo(new FailureReason.BatchExpired());
             assertThat(reason.code()).isEqualTo("batch_expired");
         });
-        for (RequestId id : expiredIds) {
-            assertThat(stateOf(id)).isInstanceOfSatisfying(RequestState.Failed.class,
-                    f -> assertThat(f.reason()).isEqualTo(new FailureReason.BatchExpired()));
-        }
+        // each keeps the attempt it was on (the claimed one was on its third, attempt 2); no model answered
+        assertThat(stateOf(processingOne.id())).isEqualTo(new RequestState.Failed(new FailureReason.BatchExpired(), expiry, 0, null));
+        assertThat(stateOf(claimedOne.id())).isEqualTo(new RequestState.Failed(new FailureReason.BatchExpired(), expiry, 2, null));
+        assertThat(stateOf(pendingOne)).isEqualTo(new RequestState.Failed(new FailureReason.BatchExpired(), expiry, 0, null));
         assertThat(complete(processingOne)).isEqualTo(new PersistResult.Dropped(RequestStateKind.FAILED));
         thrown(BatchStorageException.InvalidState.class, () -> storage().cancelBatch(b.id()));
         thrown(BatchStorageException.InvalidState.class, () -> storage().retryFailedRequestsForBatch(b.id()));
@@ -304,7 +309,8 @@ public interface StatusAndCountsSection extends BatchFixture {
         FileId file = upload("named-input.jsonl", templates(3, M));
         Batch record = storage().createBatchRecord(new BatchInput(file, PATH, "24h", Map.of(), "", null, null, 3L));
         BatchStatus validating = storage().getBatchStatus(record.id());
-        assertThat(validating).isEqualTo(BatchStatus.of(batch(record.id()), "named-input.jsonl"));
+        assertThat(validating).isEqualTo(new BatchStatus(record.id(), file, "named-input.jsonl", counts(3, 0, 0, 0, 0, 0),
+                OpenAiBatchStatus.VALIDATING, record.createdAt(), null, null));
         assertThat(validating.status()).isEqualTo(OpenAiBatchStatus.VALIDATING);
         assertThat(validating.counts().total()).isEqualTo(3);
         assertThat(validating.isFinished()).isFalse();
@@ -316,10 +322,103 @@ public interface StatusAndCountsSection extends BatchFixture {
         assertThat(running.fileName()).isEqualTo("named-input.jsonl");
         assertThat(running.status()).isEqualTo(OpenAiBatchStatus.IN_PROGRESS);
         assertThat(running.inProgressAt()).isNotNull();
-        assertThat(running).isEqualTo(BatchStatus.of(batch(record.id()), "named-input.jsonl"));
+        assertThat(running).isEqualTo(new BatchStatus(record.id(), file, "named-input.jsonl", counts(3, 3, 0, 0, 0, 0),
+                OpenAiBatchStatus.IN_PROGRESS, record.createdAt(), batch(record.id()).inProgressAt(), null));
         assertThat(thrown(BatchStorageException.NotFound.class, () -> storage().getBatchStatus(BatchId.generate()))
                 .entity()).isEqualTo(Entity.BATCH);
         assertThat(thrown(BatchStorageException.NotFound.class, () -> storage().getBatch(BatchId.generate()))
                 .entity()).isEqualTo(Entity.BATCH);
+    }
+
+    @Test
+    @Rule("BS-3.12")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
+    default void repeatedCancelKeepsFirstStamps() {
+        Instant t0 = now();
+        FileId file = upload("shared.jsonl", templates(3, M));
+        Batch b = storage().createBatch(input(file));
+        BatchRequest inFlight = processing(liveDaemon(), M, 1).getFirst();
+        clock().advance(Duration.ofSeconds(10));
+        assertThat(storage().cancelBatch(b.id()).cancellingAt()).isEqualTo(t0.plusSeconds(10));
+
+        clock().advance(Duration.ofSeconds(10));
+        Batch again = storage().cancelBatch(b.id());
+        clock().advance(Duration.ofSeconds(10));
+        storage().deleteFile(file);
+        Batch afterDelete = batch(b.id());
+
+        assertThat(again.status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        assertThat(again.cancellingAt()).isEqualTo(t0.plusSeconds(10));
+        assertThat(afterDelete.status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        assertThat(afterDelete.cancellingAt()).isEqualTo(t0.plusSeconds(10));
+        assertThat(afterDelete.cancelledAt()).isNull();
+
+        clock().advance(Duration.ofSeconds(10));
+        assertThat(complete(inFlight).applied()).isTrue();
+        Batch cancelled = batch(b.id());
+        assertThat(cancelled.status()).isEqualTo(OpenAiBatchStatus.CANCELLED);
+        assertThat(cancelled.cancellingAt()).isEqualTo(t0.plusSeconds(10));
+        assertThat(cancelled.cancelledAt()).isEqualTo(t0.plusSeconds(40));
+
+        clock().advance(Duration.ofSeconds(10));
+        Batch third = storage().cancelBatch(b.id());
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        assertThat(third.cancellingAt()).isEqualTo(t0.plusSeconds(10));
+        assertThat(third.cancelledAt()).isEqualTo(t0.plusSeconds(40));
+        assertThat(batch(b.id())).isEqualTo(third);
+        assertThat(third.counts()).isEqualTo(counts(3, 0, 0, 1, 0, 2));
+    }
+
+    @Test
+    @Rule("BS-3.13")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
+    default void cancellingBatchNeverExpires() {
+        Instant t0 = now();
+        Batch b = newBatch("1h", 3, M);
+        List<BatchRequest> inFlight = processing(liveDaemon(), M, 2);
+        Batch cancelling = storage().cancelBatch(b.id());
+        assertThat(cancelling.status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        clock().advance(Duration.ofHours(2));
+
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        Batch pastDeadline = batch(b.id());
+        assertThat(pastDeadline.status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        assertThat(pastDeadline.expiredAt()).isNull();
+        assertThat(pastDeadline.counts()).isEqualTo(counts(3, 0, 0, 0, 0, 3));
+        assertThat(content(b.errorFileId())).isEmpty();
+        assertThat(inFlight).allSatisfy(r -> assertThat(kindOf(r.id())).isEqualTo(RequestStateKind.PROCESSING));
+
+        assertThat(complete(inFlight.get(0)).applied()).isTrue();
+        assertThat(batch(b.id()).status()).isEqualTo(OpenAiBatchStatus.CANCELLING);
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        assertThat(fail(inFlight.get(1), new FailureReason.Timeout("late"), now()).applied()).isTrue();
+
+        Batch done = batch(b.id());
+        assertThat(done.status()).isEqualTo(OpenAiBatchStatus.CANCELLED);
+        assertThat(done.cancelledAt()).isEqualTo(t0.plus(Duration.ofHours(2)));
+        assertThat(done.expiredAt()).isNull();
+        assertThat(done.completedAt()).isNull();
+        assertThat(done.counts()).isEqualTo(counts(3, 0, 0, 1, 1, 1));
+        assertThat(content(b.errorFileId())).singleElement()
+                .isEqualTo(new FileContentItem.ErrorLine(inFlight.get(1).id(), "req-00001", new FailureReason.Timeout("late")));
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+        assertThat(storage().pollCompletedBatches(10)).isEmpty();
+    }
+
+    @Test
+    @Rule("BS-3.14")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
+    default void validatingBatchNeverExpires() {
+        Batch record = storage().createBatchRecord(input(upload(2, M), "1h"));
+        clock().advance(Duration.ofHours(2));
+
+        assertThat(storage().finalizeBatches(10)).isEmpty();
+
+        Batch after = batch(record.id());
+        assertThat(after.status()).isEqualTo(OpenAiBatchStatus.VALIDATING);
+        assertThat(after.expiredAt()).isNull();
+        assertThat(after).isEqualTo(record);
+        assertThat(storage().pollCompletedBatches(10)).isEmpty();
+        assertThat(storage().getMissedSlaBatches(EnumSet.of(RequestStateKind.PENDING))).isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import dev.salvo.core.batch.BatchInput;
 import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.CompletionWindow;
 import dev.salvo.core.batch.FileId;
+import dev.salvo.core.batch.Purpose;
 import dev.salvo.storage.filesystem.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,10 @@ final class BatchCreation {
             if (virtual == null || Views.virtualView(virtual) == null) {
                 throw new BatchStorageException.NotFound(BatchStorageException.Entity.FILE, input.fileId());
             }
+        }
+        if (file == null || file.deleted() || Purpose.parse(file.rawPurpose).orElse(null) != Purpose.BATCH) {
+            throw new BatchStorageException.Validation("file " + input.fileId()
+                    + " is not an input file; a batch needs a file with purpose 'batch'");
         }
         BatchId id = BatchId.generate();
         while (state.collides(id)) {

@@ -7,6 +7,7 @@ import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStreamItem;
 import dev.salvo.core.batch.ModelTemplateStats;
+import dev.salvo.core.batch.Purpose;
 import dev.salvo.core.batch.RequestTemplateInput;
 import dev.salvo.storage.filesystem.io.AtomicFiles;
 import java.io.BufferedOutputStream;
@@ -126,6 +127,9 @@ final class FileUpload {
         FileId id = FileId.generate();
         List<ModelTemplateStats> stats = new ArrayList<>();
         models.forEach((model, totals) -> stats.add(new ModelTemplateStats(model, totals[0], totals[1])));
+        if (metadata.expiresAfterSeconds() != null && metadata.expiresAfterSeconds() <= 0) {
+            throw new BatchStorageException.Validation("expires_after seconds must be positive");
+        }
         long expiresAt;
         try {
             expiresAt = Math.addExact(createdAt, metadata.expiresAfterSeconds() != null
@@ -136,7 +140,8 @@ final class FileUpload {
         }
         String name = metadata.filename() != null ? metadata.filename() : "upload-" + id;
         FileEntry entry = new FileEntry(id, name, metadata.description(), metadata.sizeBytes() == null ? 0 : metadata.sizeBytes(),
-                metadata.purpose(), createdAt, expiresAt, metadata.uploadedBy(), metadata.apiKeyId(), lines,
+                metadata.purpose() != null ? metadata.purpose() : Purpose.BATCH.wire(), createdAt, expiresAt,
+                metadata.uploadedBy(), metadata.apiKeyId(), lines,
                 new ArrayList<>(modelNumbers.keySet()), stats);
         try (FileChannel meta = FileChannel.open(scratch.resolve(BatchLayout.META), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {

@@ -2,6 +2,7 @@ package dev.salvo.storage.filesystem.batch;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileFilter;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileStatus;
@@ -96,8 +97,10 @@ final class Views {
         }
         Comparator<BatchFile> ascending = Comparator.comparing(BatchFile::createdAt).thenComparing(BatchFile::id);
         Comparator<BatchFile> order = f.ascending() ? ascending : ascending.reversed();
-        // An unknown cursor is ignored, as fusillade does: there is no position to continue from.
         BatchFile cursor = f.after() == null ? null : anyFile(state, f.after(), now);
+        if (f.after() != null && cursor == null) {
+            throw new BatchStorageException.NotFound(BatchStorageException.Entity.FILE, f.after());
+        }
         String needle = ContentStreams.needle(f.search());
         return all.stream()
                 .filter(file -> f.uploadedBy() == null || f.uploadedBy().equals(file.uploadedBy()))
@@ -116,6 +119,9 @@ final class Views {
                 ? Comparator.<BatchEntry>comparingInt(b -> b.view().isActive() ? 0 : 1).thenComparing(newestFirst())
                 : newestFirst();
         BatchEntry cursor = f.after() == null ? null : state.batches.get(f.after());
+        if (f.after() != null && cursor == null) {
+            throw new BatchStorageException.NotFound(BatchStorageException.Entity.BATCH, f.after());
+        }
         String needle = ContentStreams.needle(f.search());
         return state.batches.values().stream()
                 .filter(b -> !b.deleted())

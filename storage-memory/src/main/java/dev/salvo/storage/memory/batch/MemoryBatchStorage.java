@@ -743,10 +743,7 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
     public boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next) {
         return locked(() -> {
             RequestRow row = requests.get(id);
-            if (row == null) {
-                throw new BatchStorageException.NotFound(Entity.REQUEST, id);
-            }
-            if (row.kind() != RequestStateKind.PROCESSING || !holder.holds(row.state)) {
+            if (row == null || row.kind() != RequestStateKind.PROCESSING || !holder.holds(row.state)) {
                 return false;
             }
             move(batches.get(row.batchId), row, next);
@@ -944,9 +941,6 @@ public final class MemoryBatchStorage implements BatchStorage, DaemonStorage {
             if (!copy.kind().terminal()) {
                 move(batch, copy, new RequestState.Canceled(now));
             }
-        }
-        if (batch.finalizingAt == null) {
-            batch.finalizingAt = now;
         }
         batch.expiredAt = now;
         return true;

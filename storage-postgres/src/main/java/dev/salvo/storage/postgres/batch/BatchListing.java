@@ -5,6 +5,7 @@ import static dev.salvo.storage.postgres.jooq.Tables.FILES;
 
 import dev.salvo.core.batch.Batch;
 import dev.salvo.core.batch.BatchStatusFilter;
+import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.ListBatchesFilter;
 import dev.salvo.storage.postgres.jooq.tables.Batches;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class BatchListing {
                         .select(ACTIVE, B.CREATED_AT, B.CREATED_SEQ).from(B).where(B.ID.eq(filter.after().value()))
                         .fetchOne();
                 if (cursor == null) {
-                    return List.<Batch>of();
+                    throw new BatchStorageException.NotFound(BatchStorageException.Entity.BATCH, filter.after());
                 }
                 where.add(filter.activeFirst()
                         ? DSL.row(ACTIVE, B.CREATED_AT, B.CREATED_SEQ).lt(cursor.value1(), cursor.value2(), cursor.value3())

@@ -62,12 +62,16 @@ final class BatchRepository {
         String owner = TextColumns.storable(input.createdBy(), "created_by");
         sql.transaction("create batch", tx -> {
             // FOR SHARE: a concurrent deleteFile (FOR UPDATE) waits for this batch, then sees and unlinks it.
-            boolean fileExists = tx.select(FILES.ID).from(FILES)
+            Record file = tx.select(FILES.PURPOSE).from(FILES)
                     .where(FILES.ID.eq(input.fileId().value())).and(FILES.DELETED_AT.isNull())
                     .forShare()
-                    .fetchOptional().isPresent();
-            if (!fileExists) {
+                    .fetchOne();
+            if (file == null) {
                 throw new BatchStorageException.NotFound(BatchStorageException.Entity.FILE, input.fileId());
+            }
+            if (!Purpose.BATCH.wire().equals(file.get(FILES.PURPOSE))) {
+                throw new BatchStorageException.Validation("file " + input.fileId()
+                        + " is not an input file; a batch needs a file with purpose 'batch'");
             }
             insertVirtualFile(tx, output, "batch-" + id + "-output.jsonl", "Output file for batch " + id, Purpose.BATCH_OUTPUT, input, now);
             insertVirtualFile(tx, errors, "batch-" + id + "-error.jsonl", "Error file for batch " + id, Purpose.BATCH_ERROR, input, now);

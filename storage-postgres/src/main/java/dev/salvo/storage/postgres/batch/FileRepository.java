@@ -94,7 +94,7 @@ final class FileRepository {
                 Record2<Instant, Long> cursor = sql.dsl().select(F.CREATED_AT, F.CREATED_SEQ).from(F)
                         .where(F.ID.eq(filter.after().value())).fetchOne();
                 if (cursor == null) {
-                    return List.<BatchFile>of();
+                    throw new BatchStorageException.NotFound(BatchStorageException.Entity.FILE, filter.after());
                 }
                 where.add(filter.ascending()
                         ? DSL.row(F.CREATED_AT, F.CREATED_SEQ).gt(cursor.value1(), cursor.value2())

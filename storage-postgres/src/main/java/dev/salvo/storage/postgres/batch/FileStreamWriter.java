@@ -4,6 +4,7 @@ import static dev.salvo.storage.postgres.jooq.Tables.FILES;
 import static dev.salvo.storage.postgres.jooq.Tables.REQUEST_TEMPLATES;
 
 import dev.salvo.core.batch.BatchLifecycle;
+import dev.salvo.core.batch.BatchStorageException;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileMetadata;
 import dev.salvo.core.batch.FileStreamItem;
@@ -88,11 +89,15 @@ final class FileStreamWriter {
     }
 
     private static void applyMetadata(DSLContext tx, FileId id, FileMetadata m, Instant now) {
+        if (m.expiresAfterSeconds() != null && m.expiresAfterSeconds() <= 0) {
+            throw new BatchStorageException.Validation("expires_after seconds must be positive");
+        }
+        String purpose = m.purpose() != null ? m.purpose() : Purpose.BATCH.wire();
         var update = tx.update(FILES)
                 .set(FILES.DESCRIPTION, TextColumns.storable(m.description(), "file description"))
                 .set(FILES.SIZE_BYTES, m.sizeBytes() == null ? 0L : Math.max(0L, m.sizeBytes()))
-                .set(FILES.PURPOSE, Purpose.parse(m.purpose()).map(Purpose::wire).orElse(null))
-                .set(FILES.RAW_PURPOSE, TextColumns.storable(m.purpose(), "file purpose"))
+                .set(FILES.PURPOSE, Purpose.parse(purpose).map(Purpose::wire).orElse(null))
+                .set(FILES.RAW_PURPOSE, TextColumns.storable(purpose, "file purpose"))
                 .set(FILES.EXPIRES_AT, BatchLifecycle.fileExpiresAt(now, m.expiresAfterSeconds()))
                 .set(FILES.UPLOADED_BY, TextColumns.storable(m.uploadedBy(), "uploader"))
                 .set(FILES.API_KEY_ID, TextColumns.storable(m.apiKeyId(), "api key id"));

@@ -177,6 +177,10 @@ final class RequestPersister {
             throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, write.id());
         }
         Current current = Current.of(row);
+        if (write.next() == RequestStateKind.FAILED && resultDropped(tx, current, write.next())
+                && PersistGuard.verdict(current.state(), current.claim(), write.next(), write.writer()) == PersistGuard.Verdict.APPLY) {
+            return new PersistResult.Dropped(current.state()); // its twin completed: the template has its result
+        }
         if (!compareAndSet(tx, write)) {
             return current.refusal(write.next(), write.writer());
         }
@@ -195,6 +199,13 @@ final class RequestPersister {
      */
     static boolean settles(RequestStateKind current, RequestStateKind next) {
         return next.terminal() || current.terminal() || (current.inFlight() && !next.inFlight());
+    }
+
+    /** Whether a result {@code next} for this request is dropped because the other one of its racing pair completed ({@link RacingPair}). */
+    private static boolean resultDropped(DSLContext tx, Current current, RequestStateKind next) {
+        Condition twin = current.original() ? R.ESCALATED_FROM.eq(current.id()) : R.ID.eq(current.escalatedFrom());
+        return tx.select(R.STATE).from(R).where(twin).fetch(R.STATE).stream()
+                .anyMatch(state -> RacingPair.resultDropped(next, RequestStates.kind(state)));
     }
 
     /**
