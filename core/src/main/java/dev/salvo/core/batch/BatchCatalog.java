@@ -33,7 +33,10 @@ public interface BatchCatalog {
      * field); templates are appended with line numbers from 0; an {@link FileStreamItem.Abort} rolls back
      * and answers {@link FileStreamResult.Aborted}. If the iterator itself throws, nothing is stored and
      * the exception propagates unchanged. Memory use does not grow with the file: templates are written
-     * as they arrive.
+     * as they arrive. A stream that names no purpose stores purpose {@code batch}; no file name, {@code
+     * upload-<id>}.
+     *
+     * @throws BatchStorageException.Validation for an {@code expiresAfterSeconds} of 0 or less (nothing is stored)
      */
     FileStreamResult createFileStream(Iterator<FileStreamItem> items);
 
@@ -45,6 +48,7 @@ public interface BatchCatalog {
         return getFile(id);
     }
 
+    /** @throws BatchStorageException.NotFound if {@code filter.after()} names no file (a deleted one still serves as a cursor) */
     List<BatchFile> listFiles(FileFilter filter);
 
     /** Every content item of a file; only for small files — use {@link #streamFileContent} otherwise. */
@@ -88,7 +92,8 @@ public interface BatchCatalog {
      * Creates the batch (status validating) and its virtual output and error files in one step. The
      * deadline is now + completion window.
      *
-     * @throws BatchStorageException.Validation for a bad completion window
+     * @throws BatchStorageException.Validation for a bad completion window, or an input file whose purpose
+     *         is not {@code batch} (another purpose, or a batch's output or error file)
      * @throws BatchStorageException.NotFound if the input file does not exist
      */
     Batch createBatchRecord(BatchInput input);
@@ -110,6 +115,7 @@ public interface BatchCatalog {
     /** The batches created from a file, newest first. */
     List<BatchStatus> listFileBatches(FileId fileId);
 
+    /** @throws BatchStorageException.NotFound if {@code filter.after()} names no batch (a deleted one still serves as a cursor) */
     List<Batch> listBatches(ListBatchesFilter filter);
 
     Optional<Batch> getBatchByOutputFileId(FileId fileId, OutputFileType type);

@@ -48,7 +48,7 @@ public interface RequestQueue {
      * Schedules a retry — only if the request is still processing under {@code holder}'s claim (fenced:
      * a worker whose claim was taken over cannot move the request).
      *
-     * @return whether the request was rescheduled
+     * @return whether the request was rescheduled (false, changing nothing, for an unknown request too)
      */
     boolean rescheduleForRetry(RequestId id, ClaimToken holder, RequestState.Pending next);
 
