@@ -46,13 +46,13 @@ public final class MemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public synchronized Optional<ApiKey> findByDigest(ApiKeyDigest digest) {
-        ApiKeyId id = digest == null ? null : idByDigest.get(digest);
-        return Optional.ofNullable(id == null ? null : byId.get(id)).filter(key -> !key.revoked());
+        // HashMap answers null for a null key: an unknown or absent digest simply finds nothing.
+        return Optional.ofNullable(byId.get(idByDigest.get(digest))).filter(key -> !key.revoked());
     }
 
     @Override
     public synchronized Optional<ApiKey> get(ApiKeyId id) {
-        return Optional.ofNullable(id == null ? null : byId.get(id));
+        return Optional.ofNullable(byId.get(id));
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class MemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public synchronized ApiKey revoke(ApiKeyId id) {
-        ApiKey key = id == null ? null : byId.get(id);
+        ApiKey key = byId.get(id);
         if (key == null) {
             throw new ApiKeyStoreException.NotFound(Objects.requireNonNull(id, "id"));
         }
