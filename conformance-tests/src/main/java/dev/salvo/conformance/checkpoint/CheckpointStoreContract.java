@@ -998,6 +998,23 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         assertThat(store().count(ThreadKey.of("alice", "good"))).isEqualTo(1);
     }
 
+    @Test
+    @Rule("CK-12.5")
+    void anOwnerWithoutThreadsIsNoError() {
+        save(ThreadKey.of("alice", "t"), "c1");
+        ThreadKey stranger = ThreadKey.of("nobody-yet", "t");
+
+        store().delete(stranger, "c1");
+        store().deleteThread(stranger);
+
+        assertThat(store().prune(stranger, 0)).isZero();
+        assertThat(store().count(stranger)).isZero();
+        assertThat(store().list(stranger)).isEmpty();
+        assertThat(store().listThreads("nobody-yet")).isEmpty();
+        assertThat(store().listThreads("alice")).containsExactly("t");
+        assertThat(store().count(ThreadKey.of("alice", "t"))).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------- 13. error kinds
 
     @Test
