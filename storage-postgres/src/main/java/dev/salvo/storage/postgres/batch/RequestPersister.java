@@ -177,9 +177,12 @@ final class RequestPersister {
             throw new BatchStorageException.NotFound(BatchStorageException.Entity.REQUEST, write.id());
         }
         Current current = Current.of(row);
-        if (write.next() == RequestStateKind.FAILED && resultDropped(tx, current, write.next())
-                && PersistGuard.verdict(current.state(), current.claim(), write.next(), write.writer()) == PersistGuard.Verdict.APPLY) {
-            return new PersistResult.Dropped(current.state()); // its twin completed: the template has its result
+        // A failure of one of a racing pair is dropped once its twin completed (RacingPair), as a completion
+        // is in complete(); the twin is only looked up for a write the guard would apply.
+        if (write.next() == RequestStateKind.FAILED
+                && PersistGuard.verdict(current.state(), current.claim(), write.next(), write.writer()) == PersistGuard.Verdict.APPLY
+                && resultDropped(tx, current, write.next())) {
+            return new PersistResult.Dropped(current.state());
         }
         if (!compareAndSet(tx, write)) {
             return current.refusal(write.next(), write.writer());
