@@ -216,6 +216,7 @@ async function createBatch(file, metadata, extra = {}) {
     ...extra,
   });
   check(typeof batch.id === 'string' && batch.id.startsWith('batch_'), `batches.create: id ${JSON.stringify(batch.id)}`);
+  check(/^req_[0-9a-f]{32}$/.test(batch._request_id ?? ''), `batches.create: _request_id ${JSON.stringify(batch._request_id)}`);
   checkEqual(batch.object, 'batch', 'batches.create: object');
   checkEqual(batch.endpoint, ENDPOINT, 'batches.create: endpoint');
   checkEqual(batch.input_file_id, file.id, 'batches.create: input_file_id');

@@ -65,7 +65,8 @@ class BuiltInEchoTest {
                 List<FileContentItem.OutputLine> lines = output.map(FileContentItem.OutputLine.class::cast).toList();
                 assertThat(lines).hasSize(51);
                 assertThat(lines).filteredOn(l -> l.customId().equals("q-7")).singleElement()
-                        .satisfies(l -> assertThat(l.body()).contains("\"content\":\"hello 7\"").contains("chat.completion"));
+                        .satisfies(l -> assertThat(l.body()).contains("\"content\":\"hello 7\"").contains("chat.completion")
+                                .contains("\"refusal\":null").contains("\"logprobs\":null"));
                 assertThat(lines).filteredOn(l -> l.customId().equals("emb")).singleElement()
                         .satisfies(l -> assertThat(l.body()).contains("\"object\":\"embedding\""));
             }

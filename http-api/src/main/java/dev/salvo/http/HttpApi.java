@@ -118,6 +118,9 @@ public final class HttpApi implements AutoCloseable {
                 config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
                 config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrorHandler()));
                 ErrorHandlers.register(config.routes);
+                // Every answer names its request, as OpenAI's do (the SDKs expose it as _request_id); first,
+                // so that refusals by authentication carry it too.
+                config.routes.before(ctx -> ctx.header("x-request-id", RequestIds.next()));
                 config.routes.before("/v1/*", new BearerAuth(authenticator));
                 table.set(new RouteTable(config.routes));
                 new SystemRoutes(this::ready, metrics).register(table.get());

@@ -82,7 +82,9 @@ public final class EchoUpstream implements AutoCloseable {
         ObjectNode body = header("chatcmpl-echo-", "chat.completion", model);
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", last);
+        // The fields OpenAI's schema always has, null when unused: the SDKs' types expect them.
+        choice.putObject("message").put("role", "assistant").put("content", last).putNull("refusal");
+        choice.putNull("logprobs");
         choice.put("finish_reason", "stop");
         usage(body, last);
         return body;
@@ -92,7 +94,7 @@ public final class EchoUpstream implements AutoCloseable {
         String prompt = text(request.path("prompt"));
         ObjectNode body = header("cmpl-echo-", "text_completion", model);
         ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0).put("text", prompt).put("finish_reason", "stop");
+        choice.put("index", 0).put("text", prompt).putNull("logprobs").put("finish_reason", "stop");
         usage(body, prompt);
         return body;
     }
