@@ -188,6 +188,23 @@ public interface FilesSection extends BatchFixture {
     }
 
     @Test
+    @Rule("BS-1.22")
+    @Requires(Capability.CONTROLLABLE_CLOCK)
+    default void aFileExpiresAtTheInstantItsLifetimeEnds() {
+        FileId file = uploadWith(new FileMetadata("edge.jsonl", null, "batch", "created_at", 3600L, null, null, null),
+                templates(1, M));
+
+        clock().advance(Duration.ofSeconds(3599).plusNanos(999_999_000));
+        assertThat(storage().getFile(file).status()).isEqualTo(FileStatus.PROCESSED);
+        clock().advance(Duration.ofNanos(1_000));
+        assertThat(storage().getFile(file).status()).isEqualTo(FileStatus.EXPIRED);
+        assertThat(storage().listFiles(new FileFilter(null, FileStatus.EXPIRED, null, null, null, null, null, false)))
+                .extracting(BatchFile::id).containsExactly(file);
+        assertThat(storage().listFiles(new FileFilter(null, FileStatus.PROCESSED, null, null, null, null, null, false)))
+                .isEmpty();
+    }
+
+    @Test
     @Rule("BS-1.7")
     default void deletedFileIsInvisible() {
         FileId unknown = FileId.generate();

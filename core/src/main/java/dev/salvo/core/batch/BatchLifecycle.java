@@ -135,6 +135,14 @@ public final class BatchLifecycle {
         return RUNNING.test(stamps) && !now.isBefore(deadline);
     }
 
+    /**
+     * Whether a file whose lifetime ends at {@code expiresAt} (null: never) reads as expired at {@code now}:
+     * from that instant on, inclusive. Derived on read; nothing is written when a file expires.
+     */
+    public static boolean fileExpired(Instant expiresAt, Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
     /** When an upload made at {@code createdAt} expires: after {@code expiresAfterSeconds}, or {@link #DEFAULT_FILE_LIFETIME}. */
     public static Instant fileExpiresAt(Instant createdAt, Long expiresAfterSeconds) {
         return createdAt.plus(expiresAfterSeconds == null ? DEFAULT_FILE_LIFETIME : Duration.ofSeconds(expiresAfterSeconds));

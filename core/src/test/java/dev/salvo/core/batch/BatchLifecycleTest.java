@@ -137,5 +137,9 @@ class BatchLifecycleTest {
         assertThat(BatchLifecycle.DEFAULT_FILE_LIFETIME).hasDays(30);
         assertThat(BatchLifecycle.fileExpiresAt(T, null)).isEqualTo(Instant.parse("2027-01-06T12:00:00Z"));
         assertThat(BatchLifecycle.fileExpiresAt(T, 3600L)).isEqualTo(Instant.parse("2026-12-07T13:00:00Z"));
+        assertThat(BatchLifecycle.fileExpired(T, T)).as("at the instant").isTrue();
+        assertThat(BatchLifecycle.fileExpired(T, T.minusNanos(1))).isFalse();
+        assertThat(BatchLifecycle.fileExpired(T, T.plusSeconds(1))).isTrue();
+        assertThat(BatchLifecycle.fileExpired(null, T)).as("no lifetime").isFalse();
     }
 }

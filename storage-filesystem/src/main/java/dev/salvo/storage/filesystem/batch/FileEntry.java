@@ -2,6 +2,7 @@ package dev.salvo.storage.filesystem.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileStatus;
 import dev.salvo.core.batch.ModelTemplateStats;
@@ -61,7 +62,7 @@ final class FileEntry {
         FileStatus status;
         if (deleted()) {
             status = FileStatus.DELETED;
-        } else if (expiresAt != Nanos.NONE && expiresAt < now) {
+        } else if (expiresAt != Nanos.NONE && BatchLifecycle.fileExpired(Nanos.toInstant(expiresAt), Nanos.toInstant(now))) {
             status = FileStatus.EXPIRED;
         } else {
             status = FileStatus.PROCESSED;

@@ -1,6 +1,7 @@
 package dev.salvo.storage.memory.batch;
 
 import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.BatchId;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileStatus;
@@ -51,7 +52,7 @@ final class FileRow {
         if (deletedAt != null) {
             return FileStatus.DELETED;
         }
-        if (expiresAt != null && !now.isBefore(expiresAt)) {
+        if (BatchLifecycle.fileExpired(expiresAt, now)) {
             return FileStatus.EXPIRED;
         }
         return FileStatus.PROCESSED;

@@ -4,6 +4,7 @@ import static dev.salvo.storage.postgres.jooq.Tables.BATCHES;
 import static dev.salvo.storage.postgres.jooq.Tables.FILES;
 
 import dev.salvo.core.batch.BatchFile;
+import dev.salvo.core.batch.BatchLifecycle;
 import dev.salvo.core.batch.FileId;
 import dev.salvo.core.batch.FileStatus;
 import dev.salvo.core.batch.Purpose;
@@ -48,7 +49,7 @@ final class FileRows {
         return List.copyOf(fields);
     }
 
-    /** Stored 'processed' with a passed expiry reads as expired; nothing is written. */
+    /** Stored 'processed' with a passed expiry reads as expired ({@code BatchLifecycle.fileExpired}: inclusive); nothing is written. */
     static Condition expired(Instant now) {
         return F.STATUS.eq("processed").and(F.EXPIRES_AT.le(now));
     }
@@ -89,7 +90,7 @@ final class FileRows {
             return FileStatus.ERROR;
         }
         Instant expiresAt = row.get(F.EXPIRES_AT);
-        return expiresAt != null && !expiresAt.isAfter(now) ? FileStatus.EXPIRED : FileStatus.PROCESSED;
+        return BatchLifecycle.fileExpired(expiresAt, now) ? FileStatus.EXPIRED : FileStatus.PROCESSED;
     }
 
     private static boolean terminal(Record row, Batches b) {
